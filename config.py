@@ -1,0 +1,51 @@
+"""Settings read from the environment: Config for running, TestConfig for the tests."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def database_url(raw: str | None) -> str | None:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we install."""
+    if not raw:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+class Config:
+    INSTANCE_PATH = Path(os.environ.get("CONTEST_INSTANCE_PATH", BASE_DIR / "instance"))
+    # None means: generate one and keep it in instance/secret_key (see create_app).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or (
+        f"sqlite:///{INSTANCE_PATH / 'contest.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = INSTANCE_PATH / "uploads"
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    ALLOWED_UPLOAD_EXTENSIONS = (
+        "pdf", "doc", "docx", "odt", "rtf", "txt",
+        "jpg", "jpeg", "png", "webp",
+        "mp3", "m4a", "mp4", "mov", "webm",
+    )
+    # Absolute address of the site, printed in the QR code of every certificate.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    LANGUAGES = ("vi", "en")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "contest" / "translations")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or "sqlite://"
+    PUBLIC_BASE_URL = "https://contest.example.vn"

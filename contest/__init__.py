@@ -1,0 +1,101 @@
+"""The contest app: submissions, judging, ranking, prize tiers and certificates."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+from contest.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type = Config) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(config_class.INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config_class)
+    ensure_instance(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def ensure_instance(app: Flask) -> None:
+    """Create instance/ and, when none is configured, a persistent secret key."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from contest import models  # noqa: F401  (every model must be known to the metadata)
+    from contest.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bootstrap.init_app(app)
+
+    from contest.auth.access import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys (and ON UPDATE CASCADE) only when asked."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from contest.admin.views import bp as admin_bp
+    from contest.auth.views import bp as auth_bp
+    from contest.certificates.views import bp as certificates_bp
+    from contest.entries.views import bp as entries_bp
+    from contest.judging.views import bp as judging_bp
+    from contest.public.views import bp as public_bp
+    from contest.results.views import bp as results_bp
+
+    for blueprint in (public_bp, auth_bp, entries_bp, judging_bp, admin_bp, results_bp, certificates_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from contest.public.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from contest.i18n import register_filters
+
+    register_filters(app)
+
+
+def register_commands(app: Flask) -> None:
+    from contest.cli import register
+
+    register(app)

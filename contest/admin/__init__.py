@@ -1,0 +1,1 @@
+"""Organizer pages: contest settings and the entries list."""

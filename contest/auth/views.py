@@ -1,0 +1,71 @@
+"""Register, log in, log out."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from contest.auth.forms import LoginForm, RegisterForm
+from contest.auth.services import AccountError, authenticate, register_author
+from contest.extensions import db
+from contest.models import Role
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _next_url(default: str) -> str:
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def home_for(user) -> str:
+    """Where a user lands after logging in: the work their role gives them."""
+    if user.has_role(Role.ORGANIZER):
+        return url_for("admin.index")
+    if user.has_role(Role.JUDGE):
+        return url_for("judging.dashboard")
+    return url_for("entries.mine")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Wrong email or password."), "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_next_url(home_for(user)))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_author(form.email.data, form.name.data, form.password.data)
+        except AccountError as exc:
+            if str(exc) == "email_taken":
+                form.email.errors.append(_("An account with this email already exists."))
+            else:
+                form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(_next_url(url_for("entries.mine")))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.home"))

@@ -1,0 +1,1 @@
+"""Certificates: issuing, numbering and PDF rendering."""

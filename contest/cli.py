@@ -1,0 +1,261 @@
+"""The ``contest`` command line: set-up, imports, results, finalization, printing.
+
+Every command works on the configured database (DATABASE_URL, else the
+SQLite file under instance/) and commits only when it succeeds.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from contest.extensions import db
+from contest.models import Contest, Role
+
+
+def main() -> None:
+    from contest import create_app
+
+    FlaskGroup(create_app=create_app, help="Run a writing and media contest.")(prog_name="contest")
+
+
+def register(app: Flask) -> None:
+    for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
+                    start_judging, finalize, publish, certificates, create_user):
+        app.cli.add_command(command)
+
+
+def _contest(slug: str) -> Contest:
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise click.ClickException(f"no contest with slug {slug!r}")
+    return contest
+
+
+def _fail(errors: list[str]) -> None:
+    db.session.rollback()
+    raise click.ClickException("nothing was changed:\n  " + "\n  ".join(errors))
+
+
+@click.command()
+@click.option("--entries", default=380, show_default=True, help="How many entries to generate.")
+@click.option("--judges", default=7, show_default=True, help="How many judges.")
+@click.option("--seed", default=2022, show_default=True, help="Random seed: same seed, same data.")
+@with_appcontext
+def demo(entries: int, judges: int, seed: int) -> None:
+    """Load the seed contest dvk-2022 with accounts, entries and complete scores."""
+    from contest.demo import load_demo
+
+    if entries < 1 or judges < 3:
+        raise click.BadParameter("at least 1 entry and 3 judges")
+    logins = load_demo(entries=entries, judges=judges, seed=seed)
+    db.session.commit()
+    click.echo(f"Demo contest dvk-2022: {entries} entries, {judges} judges, scores complete.")
+    click.echo("Log in at http://127.0.0.1:5000/auth/login with:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<10} {email:<32} {password}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def setup(file: Path) -> None:
+    """Create or update a contest from a TOML settings file (see docs/contest-example.toml)."""
+    from contest.admin.setup import SetupError, apply_contest_settings, parse_contest_file
+
+    try:
+        contest = apply_contest_settings(parse_contest_file(file.read_bytes()))
+    except SetupError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"contest {contest.slug}: {len(contest.categories)} categories, "
+               f"{len(contest.criteria)} criteria, {len(contest.tiers)} tiers, "
+               f"{len(contest.documents)} documents")
+
+
+@click.command("import-entries")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_entries(slug: str, file: Path) -> None:
+    """Import entries from CSV; re-importing a code updates that entry."""
+    from contest.entries.importing import import_entries as run_import
+    from contest.importing import CsvImportError
+
+    contest = _contest(slug)
+    try:
+        summary = run_import(contest, file.read_bytes())
+    except CsvImportError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"{summary.created} entries created, {summary.updated} updated")
+
+
+@click.command("import-scores")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--create-judges", is_flag=True, help="Create unknown judges' accounts.")
+@with_appcontext
+def import_scores(slug: str, file: Path, create_judges: bool) -> None:
+    """Import paper score sheets from CSV (one row per judge and entry)."""
+    from contest.importing import CsvImportError
+    from contest.judging.importing import import_scores as run_import
+
+    contest = _contest(slug)
+    try:
+        summary = run_import(contest, file.read_bytes(), create_judges=create_judges)
+    except CsvImportError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"{summary.sheets} score sheets imported")
+    for email in summary.judges_created:
+        click.echo(f"  judge account created: {email} (set a password: contest create-user)")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@with_appcontext
+def results(slug: str, fmt: str) -> None:
+    """The ranking: ranks, scores, tiers, boundary ties and incomplete entries."""
+    from contest.results.services import compute_ranking, ranking_records
+
+    ranking = compute_ranking(_contest(slug))
+    records = ranking_records(ranking)
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["code"])
+        writer.writeheader()
+        for r in records:
+            writer.writerow({**r, "authors": "; ".join(r["authors"])})
+        return
+    for r in records:
+        rank = r["rank"] if r["rank"] is not None else "-"
+        flag = "TIE" if r["boundary_tie"] else ("incomplete" if not r["complete"] else "")
+        click.echo(f"{rank!s:>4}  {r['code']:<10} {r['score'] or '—':>7}  {r['tier'] or '':<3} "
+                   f"{flag:<10} {r['title'][:60]}")
+    counts = ranking.tier_counts()
+    click.echo("tiers: " + ", ".join(f"{t.code} {counts.get(t.code, 0)}/{t.quota}"
+                                     for t in ranking.contest.tiers))
+    for tie in ranking.ties:
+        tiers = "/".join(t.code if t else "none" for t in tie.tiers)
+        click.echo(f"boundary tie at {tie.rows[0].score_text} ({tiers}): {' '.join(tie.codes)}")
+    if ranking.incomplete:
+        click.echo(f"incomplete: {len(ranking.incomplete)} entries")
+
+
+@click.command("resolve-tie")
+@click.argument("slug")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--reason", required=True, help="Why this order (kept in the audit log).")
+@with_appcontext
+def resolve_tie(slug: str, codes: tuple[str, ...], reason: str) -> None:
+    """Order the entries of a boundary tie, best first."""
+    from contest.results.services import ResultsError, resolve_tie as run
+
+    try:
+        run(_contest(slug), list(codes), reason, actor=None)
+    except ResultsError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo("tie resolved: " + " > ".join(codes))
+
+
+@click.command("start-judging")
+@click.argument("slug")
+@with_appcontext
+def start_judging(slug: str) -> None:
+    """Close submissions and open scoring."""
+    from contest.judging.services import JudgingError, start_judging as run
+
+    try:
+        run(_contest(slug), actor=None)
+    except JudgingError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"{slug}: judging")
+
+
+@click.command()
+@click.argument("slug")
+@with_appcontext
+def finalize(slug: str) -> None:
+    """Lock scores and awards and issue the numbered certificates."""
+    from contest.results.services import ResultsError, finalize as run
+
+    contest = _contest(slug)
+    try:
+        awards = run(contest, actor=None)
+    except ResultsError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"{slug} finalized: {len(awards)} prizes")
+    for kind in contest.documents:
+        click.echo(f"  {kind.code}: certificates issued for tiers {', '.join(t.code for t in kind.tiers)}")
+
+
+@click.command()
+@click.argument("slug")
+@with_appcontext
+def publish(slug: str) -> None:
+    """Publish the results of a finalized contest."""
+    from contest.results.services import ResultsError, publish as run
+
+    try:
+        run(_contest(slug), actor=None)
+    except ResultsError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"{slug}: results published")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--document", "code", required=True, help="Document kind code, e.g. GCN.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def certificates(slug: str, code: str, out: Path) -> None:
+    """Write all certificates of one kind to one printable PDF, in prize order."""
+    from contest.certificates.rendering import render_certificates
+    from contest.certificates.services import certificate_view, certificates_of, document_kind
+
+    contest = _contest(slug)
+    if not contest.is_locked:
+        raise click.ClickException(f"contest {slug} is not finalized: run `contest finalize {slug}`")
+    kind = document_kind(contest, code)
+    if kind is None:
+        known = ", ".join(d.code for d in contest.documents) or "none"
+        raise click.ClickException(f"no document {code!r} in {slug}; documents: {known}")
+    issued = certificates_of(kind)
+    if not issued:
+        raise click.ClickException(f"no {code} certificates were issued in {slug}")
+    out.write_bytes(render_certificates([certificate_view(c) for c in issued]))
+    click.echo(f"{out}: {len(issued)} certificates")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+              required=True)
+@click.password_option()
+@with_appcontext
+def create_user(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+    """Create an account (or add roles and set the password of an existing one)."""
+    from contest.auth.services import AccountError, upsert_user
+
+    try:
+        user = upsert_user(email, name, [Role(r) for r in roles], password)
+    except AccountError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")

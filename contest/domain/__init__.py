@@ -1,0 +1,1 @@
+"""Pure contest logic over plain values: no Flask, no database."""

@@ -1,0 +1,1 @@
+"""Authors submit and edit their entries."""

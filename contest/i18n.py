@@ -1,0 +1,55 @@
+"""Language and time display: Vietnamese first, times in the contest's timezone."""
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+
+from contest.domain.scoring import format_score
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def select_locale() -> str:
+    """The language chosen with the switcher, else Vietnamese (not the browser's)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def local_time(value: datetime | None, tz: str | ZoneInfo = DEFAULT_TIMEZONE, with_zone: bool = True) -> str:
+    """A stored UTC time as the contest's people read it: 20/12/2022 08:00 (UTC+7)."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    local = value.astimezone(zone)
+    text = local.strftime("%d/%m/%Y %H:%M")
+    if with_zone:
+        offset = local.utcoffset()
+        hours = int(offset.total_seconds() // 3600) if offset else 0
+        minutes = int(offset.total_seconds() % 3600 // 60) if offset else 0
+        text += f" (UTC{hours:+d}" + (f":{minutes:02d}" if minutes else "") + ")"
+    return text
+
+
+def score_text(value: Fraction | None) -> str:
+    return format_score(value) or "—"
+
+
+def register_filters(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from contest.models import ContestPhase, Role
+
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["score"] = score_text
+
+    @app.context_processor
+    def template_globals() -> dict:
+        return {"current_locale": str(get_locale()), "Role": Role, "ContestPhase": ContestPhase}

@@ -1,0 +1,1 @@
+"""Judges score their assigned entries; organizers assign and watch progress."""

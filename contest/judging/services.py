@@ -1,0 +1,168 @@
+"""Start judging, assign judges, save score sheets, report progress."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from contest.audit import record
+from contest.domain.assignment import assign_balanced, assign_every_judge
+from contest.extensions import db
+from contest.models import (
+    Assignment,
+    Contest,
+    ContestPhase,
+    Criterion,
+    Entry,
+    EntryStatus,
+    Role,
+    Score,
+    User,
+    UserRole,
+)
+from contest.models.types import utcnow
+
+
+class JudgingError(ValueError):
+    """A judging action that the contest's state or the input does not allow."""
+
+
+def start_judging(contest: Contest, actor: User | None) -> None:
+    """Close submissions and open scoring."""
+    if contest.phase is not ContestPhase.OPEN:
+        raise JudgingError(f"contest {contest.slug} is {contest.phase}, not open")
+    contest.phase = ContestPhase.JUDGING
+    record("contest.judging_started", contest=contest, actor=actor, target=contest.slug)
+
+
+def judges() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.JUDGE).order_by(User.name, User.id)
+    ))
+
+
+def rankable_entries(contest: Contest) -> list[Entry]:
+    return list(db.session.scalars(
+        select(Entry)
+        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        .order_by(Entry.code)
+    ))
+
+
+def assign_judges(
+    contest: Contest, panel: list[User], per_entry: int | None, actor: User | None
+) -> int:
+    """Assign ``panel`` to every rankable entry: all of them, or ``per_entry`` each.
+
+    Existing assignments are kept and counted in the load. Returns how many
+    assignments were added.
+    """
+    if contest.phase is not ContestPhase.JUDGING:
+        raise JudgingError(f"contest {contest.slug} is {contest.phase}: start judging first")
+    if not panel:
+        raise JudgingError("choose at least one judge")
+    round_ = contest.current_round
+    entries = [e.id for e in rankable_entries(contest)]
+    existing = list(db.session.execute(
+        select(Assignment.entry_id, Assignment.judge_id).where(Assignment.round_id == round_.id)
+    ).all())
+    judge_ids = [j.id for j in panel]
+    if per_entry is None:
+        pairs = assign_every_judge(entries, judge_ids, existing)
+    else:
+        panel_existing = [(e, j) for e, j in existing if j in set(judge_ids)]
+        pairs = assign_balanced(entries, judge_ids, per_entry, panel_existing)
+    db.session.add_all(Assignment(round_id=round_.id, entry_id=e, judge_id=j) for e, j in pairs)
+    db.session.flush()
+    record("judges.assigned", contest=contest, actor=actor, target=contest.slug,
+           added=len(pairs), per_entry=per_entry, judges=judge_ids)
+    return len(pairs)
+
+
+@dataclass
+class SheetErrors(ValueError):
+    """Per-criterion messages, keyed by criterion id, plus general ones."""
+
+    by_criterion: dict[int, str]
+    general: list[str]
+
+
+def save_sheet(
+    assignment: Assignment,
+    points: dict[int, Decimal | None],
+    comment: str,
+    submit: bool,
+    actor: User | None,
+    now: datetime | None = None,
+) -> None:
+    """Save a judge's scores as a draft, or submit them (every criterion needed).
+
+    A submitted sheet can be corrected and submitted again until the contest
+    is finalized; it cannot go back to being a draft.
+    """
+    contest = assignment.round.contest
+    if contest.phase is not ContestPhase.JUDGING:
+        raise SheetErrors({}, [f"contest {contest.slug} is {contest.phase}: scores cannot change"])
+    criteria = contest.criteria
+    errors: dict[int, str] = {}
+    for criterion in criteria:
+        value = points.get(criterion.id)
+        if value is None:
+            if submit or assignment.is_submitted:
+                errors[criterion.id] = "missing"
+        elif value < 0 or value > criterion.max_points:
+            errors[criterion.id] = "out_of_range"
+        elif value != value.quantize(Decimal("0.01")):
+            errors[criterion.id] = "too_precise"
+    if errors:
+        raise SheetErrors(errors, [])
+    by_criterion = {s.criterion_id: s for s in assignment.scores}
+    for criterion in criteria:
+        value = points.get(criterion.id)
+        score = by_criterion.get(criterion.id)
+        if value is None:
+            if score is not None:
+                assignment.scores.remove(score)
+        elif score is None:
+            assignment.scores.append(Score(criterion_id=criterion.id,
+                                           max_points=criterion.max_points, points=value))
+        else:
+            score.points = value
+    assignment.comment = comment
+    was_submitted = assignment.is_submitted
+    if submit or was_submitted:
+        assignment.submitted_at = now or utcnow()
+    db.session.flush()
+    action = "score.resubmitted" if was_submitted else ("score.submitted" if submit else "score.saved")
+    record(action, contest=contest, actor=actor, target=assignment.entry.code,
+           judge=assignment.judge_id,
+           points={c.code: str(points[c.id]) for c in criteria if points.get(c.id) is not None})
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge: User
+    assigned: int
+    submitted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+def judging_progress(contest: Contest) -> list[JudgeProgress]:
+    """Assigned and submitted sheets per judge in the current round."""
+    rows = db.session.execute(
+        select(User, func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .join(Assignment, Assignment.judge_id == User.id)
+        .where(Assignment.round_id == contest.current_round.id)
+        .group_by(User.id)
+        .order_by(User.name)
+    ).all()
+    return [JudgeProgress(user, assigned, submitted) for user, assigned, submitted in rows]
+
+
+def criteria_by_code(contest: Contest) -> dict[str, Criterion]:
+    return {c.code: c for c in contest.criteria}

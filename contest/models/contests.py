@@ -1,0 +1,167 @@
+"""A contest and its configuration: categories, rubric, prize tiers, documents."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.extensions import db
+from contest.models.types import FixedPoint, UTCDateTime, enum_type, utcnow
+
+
+class ContestPhase(enum.StrEnum):
+    """open → judging → finalized → published; each step is a service function."""
+
+    OPEN = "open"
+    JUDGING = "judging"
+    FINALIZED = "finalized"
+    PUBLISHED = "published"
+
+
+class Contest(db.Model):
+    __tablename__ = "contests"
+    __table_args__ = (CheckConstraint("closes_at > opens_at", name="window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    organizer: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    phase: Mapped[ContestPhase] = mapped_column(enum_type(ContestPhase), default=ContestPhase.OPEN)
+    code_prefix: Mapped[str] = mapped_column(String(20))
+    # Last entry number handed out; incremented with a row lock (see entries.services).
+    entry_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="contest", order_by="Category.position", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="contest", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    tiers: Mapped[list[PrizeTier]] = relationship(
+        back_populates="contest", order_by="PrizeTier.position", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[DocumentKind]] = relationship(
+        back_populates="contest", order_by="DocumentKind.id", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list["Round"]] = relationship(
+        back_populates="contest", order_by="Round.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def accepts_submissions(self, now: datetime) -> bool:
+        """Open phase and inside the window; the window is absolute (UTC) time."""
+        return self.phase is ContestPhase.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def is_locked(self) -> bool:
+        """Scores and awards can no longer change."""
+        return self.phase in (ContestPhase.FINALIZED, ContestPhase.PUBLISHED)
+
+    @property
+    def current_round(self) -> Round:
+        return self.rounds[-1]
+
+    def __repr__(self) -> str:
+        return f"<Contest {self.slug}>"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    contest: Mapped[Contest] = relationship(back_populates="categories")
+
+
+class Criterion(db.Model):
+    """A rubric line. (id, max_points) is unique so scores can reference both."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "code"),
+        UniqueConstraint("id", "max_points"),
+        CheckConstraint("max_points > 0", name="max_positive"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    max_points: Mapped[Decimal] = mapped_column(FixedPoint(2))
+    weight: Mapped[Decimal] = mapped_column(FixedPoint(3), default=Decimal(1))
+    position: Mapped[int] = mapped_column(default=0)
+
+    contest: Mapped[Contest] = relationship(back_populates="criteria")
+
+
+class PrizeTier(db.Model):
+    __tablename__ = "prize_tiers"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "code"),
+        CheckConstraint("quota >= 0", name="quota_not_negative"),
+        CheckConstraint("min_score IS NULL OR min_score >= 0", name="min_score_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    quota: Mapped[int]
+    min_score: Mapped[Decimal | None] = mapped_column(FixedPoint(2))
+
+    contest: Mapped[Contest] = relationship(back_populates="tiers")
+
+
+document_kind_tiers = Table(
+    "document_kind_tiers",
+    db.metadata,
+    Column("document_kind_id", ForeignKey("document_kinds.id", ondelete="CASCADE"), primary_key=True),
+    Column("tier_id", ForeignKey("prize_tiers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class DocumentKind(db.Model):
+    """A kind of certificate: who issues it, to which tiers, how it is numbered."""
+
+    __tablename__ = "document_kinds"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(100))
+    # Lines are separated by newlines, as printed in the top left corner.
+    issuer: Mapped[str] = mapped_column(Text)
+    # The sentence above the recipient, e.g. "Ban Tổ chức cuộc thi chứng nhận".
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    signer_title: Mapped[str] = mapped_column(Text)
+    signer_name: Mapped[str] = mapped_column(String(200))
+    number_format: Mapped[str] = mapped_column(String(100))
+    # The date printed on the document; the issue date when not set.
+    dated: Mapped[date | None] = mapped_column(Date)
+
+    contest: Mapped[Contest] = relationship(back_populates="documents")
+    tiers: Mapped[list[PrizeTier]] = relationship(
+        secondary=document_kind_tiers, order_by="PrizeTier.position"
+    )

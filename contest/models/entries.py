@@ -1,0 +1,113 @@
+"""Entries, their authors in order, and their uploaded files."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.extensions import db
+from contest.models.contests import Category, Contest
+from contest.models.types import UTCDateTime, enum_type, utcnow
+from contest.models.users import Role, User
+
+
+class AuthorKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
+class EntryStatus(enum.StrEnum):
+    """submitted → eligible | ineligible (screening)."""
+
+    SUBMITTED = "submitted"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+
+
+class Entry(db.Model):
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(500))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_kind: Mapped[AuthorKind] = mapped_column(enum_type(AuthorKind))
+    organization: Mapped[str] = mapped_column(String(300), default="")
+    district: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[EntryStatus] = mapped_column(enum_type(EntryStatus), default=EntryStatus.SUBMITTED)
+    ineligible_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contest: Mapped[Contest] = relationship()
+    category: Mapped[Category] = relationship()
+    submitted_by: Mapped[User | None] = relationship()
+    authors: Mapped[list[EntryAuthor]] = relationship(
+        back_populates="entry", order_by="EntryAuthor.position", cascade="all, delete-orphan"
+    )
+    files: Mapped[list[EntryFile]] = relationship(
+        back_populates="entry", order_by="EntryFile.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def author_names(self) -> list[str]:
+        return [a.name for a in self.authors]
+
+    def set_authors(self, names: list[str]) -> None:
+        """Replace the authors, keeping the given order."""
+        self.authors = [EntryAuthor(position=i, name=n) for i, n in enumerate(names)]
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.status is not EntryStatus.INELIGIBLE
+
+    def can_be_seen_by(self, user: User) -> bool:
+        """Authors see their own entries; organizers see all. Judges: see Assignment."""
+        if not user.is_authenticated:
+            return False
+        return user.has_role(Role.ORGANIZER) or self.submitted_by_id == user.id
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.code}>"
+
+
+class EntryAuthor(db.Model):
+    __tablename__ = "entry_authors"
+    __table_args__ = (UniqueConstraint("entry_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+
+    entry: Mapped[Entry] = relationship(back_populates="authors")
+
+
+class EntryFile(db.Model):
+    """An uploaded file; kept under instance/uploads by ``stored_name``, never in static/."""
+
+    __tablename__ = "entry_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="files")
+
+    @property
+    def extension(self) -> str:
+        return self.stored_name.rsplit(".", 1)[-1]

@@ -1,0 +1,1 @@
+"""Pages anyone can open: home, published results, certificate verification."""

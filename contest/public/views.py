@@ -1,0 +1,64 @@
+"""Home, a contest's public page, published results, certificate verification."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from contest.certificates.services import certificate_by_token, certificates_by_number
+from contest.extensions import db
+from contest.models import Contest, ContestPhase
+from contest.models.types import utcnow
+from contest.results.services import awards_of
+
+bp = Blueprint("public", __name__)
+
+
+def contest_or_404(slug: str) -> Contest:
+    return db.one_or_404(select(Contest).where(Contest.slug == slug))
+
+
+@bp.get("/")
+def home():
+    contests = db.session.scalars(select(Contest).order_by(Contest.opens_at.desc())).all()
+    return render_template("public/home.html", contests=contests, now=utcnow())
+
+
+@bp.get("/c/<slug>/")
+def contest(slug: str):
+    return render_template("public/contest.html", contest=contest_or_404(slug), now=utcnow())
+
+
+@bp.get("/c/<slug>/results")
+def results(slug: str):
+    contest = contest_or_404(slug)
+    if contest.phase is not ContestPhase.PUBLISHED:
+        abort(404)
+    return render_template("public/results.html", contest=contest, awards=awards_of(contest))
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    cert = certificate_by_token(token)
+    if cert is None:
+        return render_template("public/verify.html", cert=None, token=token), 404
+    return render_template("public/verify.html", cert=cert)
+
+
+@bp.get("/verify")
+def verify_lookup():
+    number = request.args.get("number", "").strip()
+    found = certificates_by_number(number) if number else []
+    return render_template("public/verify_lookup.html", number=number, found=found)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    from flask import current_app
+
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next", "")
+    # Only local paths: never bounce the visitor to another site.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    return redirect(target)

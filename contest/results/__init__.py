@@ -1,0 +1,1 @@
+"""Ranking, tie resolution, finalization and publication."""

@@ -1,0 +1,187 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when DATABASE_URL is set),
+a client with a real CSRF-protected login, and factories that return callables."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from config import TestConfig
+from contest import create_app
+from contest.admin.setup import apply_contest_settings
+from contest.auth.services import upsert_user
+from contest.entries.services import EntryFields, allocate_code
+from contest.extensions import db
+from contest.models import AuthorKind, Contest, Entry, Role, User
+
+PASSWORD = "correct-horse-42"
+ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def _schema():
+    """On PostgreSQL, build the schema once; each test then empties the tables."""
+    if ON_POSTGRES:
+        app = create_app(TestConfig)
+        with app.app_context():
+            db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text("CREATE SCHEMA public"))
+            db.session.commit()
+            db.create_all()
+            db.engine.dispose()
+    yield
+
+
+def _empty_tables() -> None:
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, tmp_path: Path):
+    class Config(TestConfig):
+        INSTANCE_PATH = tmp_path / "instance"
+        UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
+
+    app = create_app(Config)
+    with app.app_context():
+        if not ON_POSTGRES:
+            db.create_all()
+        yield app
+        db.session.remove()
+        if ON_POSTGRES:
+            _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on ``url``, as a browser would send it back."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, form_page: str | None = None, **kwargs):
+    """POST ``data`` to ``url`` with the CSRF token of the form page (``url`` by default)."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, form_page or url)
+    return client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user: User, password: str = PASSWORD):
+        response = post_form(client, "/auth/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, "login failed"
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, email: str | None = None, name: str | None = None,
+             password: str = PASSWORD) -> User:
+        n = next(counter)
+        user = upsert_user(email or f"user{n}@example.vn", name or f"Người dùng {n}",
+                           list(roles) or [Role.AUTHOR], password)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def contest_settings(slug: str = "thi-thu", now: datetime | None = None, **overrides) -> dict:
+    """Small contest settings, open from a day ago for a week (as TOML would give them)."""
+    now = now or datetime.now(timezone.utc)
+    settings = {
+        "slug": slug,
+        "name": "Cuộc thi thử “Dân vận khéo”",
+        "organizer": "Ban Dân vận Thành ủy Hải Phòng",
+        "place": "Hải Phòng",
+        "code_prefix": "TT",
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=7),
+        "categories": [{"code": "BAO", "name": "Báo in"}, {"code": "ANH", "name": "Ảnh"}],
+        "criteria": [
+            {"code": "ND", "name": "Nội dung", "max": 60},
+            {"code": "HT", "name": "Hình thức", "max": 40},
+        ],
+        "tiers": [
+            {"code": "A", "name": "Giải A", "quota": 1},
+            {"code": "B", "name": "Giải B", "quota": 1},
+            {"code": "C", "name": "Giải C", "quota": 2},
+        ],
+        "documents": [
+            {"code": "GCN", "title": "Giấy chứng nhận", "issuer": "Ban Tổ chức cuộc thi",
+             "preamble": "Ban Tổ chức cuộc thi chứng nhận", "tiers": ["A", "B", "C"],
+             "signer_title": "TM. Ban Tổ chức\nTrưởng ban", "signer_name": "Lê Trí Vũ",
+             "number_format": "{seq:02d}/GCN-BTC"},
+            {"code": "BK", "title": "Bằng khen", "issuer": "Ủy ban nhân dân\nthành phố Hải Phòng",
+             "tiers": ["A", "B"], "signer_title": "KT. Chủ tịch\nPhó Chủ tịch",
+             "signer_name": "Lê Khắc Nam", "number_format": "{seq:02d}/QĐ-UBND"},
+        ],
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture
+def make_contest(app):
+    def make(slug: str = "thi-thu", **overrides) -> Contest:
+        contest = apply_contest_settings(contest_settings(slug, **overrides))
+        db.session.commit()
+        return contest
+
+    return make
+
+
+@pytest.fixture
+def make_entry(app):
+    def make(contest: Contest, title: str = "Con đường hoa ở xã Tân Trào",
+             authors: tuple[str, ...] = ("Nguyễn Thị Thuỳ Dương",), submitted_by: User | None = None,
+             organization: str = "Hội Nông dân xã Tân Trào", **columns) -> Entry:
+        entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=submitted_by)
+        EntryFields(title=title, category=contest.categories[0],
+                    author_kind=columns.pop("author_kind", AuthorKind.INDIVIDUAL),
+                    authors=list(authors), organization=organization,
+                    district=columns.pop("district", "Kiến Thụy"),
+                    email=columns.pop("email", "tacgia@example.vn"),
+                    phone=columns.pop("phone", "0912345678"),
+                    description=columns.pop("description", "Mô hình vận động Nhân dân hiến đất."),
+                    ).apply_to(entry)
+        for key, value in columns.items():
+            setattr(entry, key, value)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def demo_contest(app):
+    """The seed contest dvk-2022, small: 40 entries, 4 judges, every sheet submitted."""
+    from contest.demo import load_demo
+
+    load_demo(entries=40, judges=4, seed=2022)
+    db.session.commit()
+    return db.session.scalar(db.select(Contest).where(Contest.slug == "dvk-2022"))
