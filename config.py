@@ -41,6 +41,10 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Set both when serving over HTTPS behind a reverse proxy (docs/operations.md).
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    BEHIND_PROXY = os.environ.get("BEHIND_PROXY") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
 
 

@@ -22,6 +22,10 @@ def create_app(config_class: type = Config) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_object(config_class)
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     ensure_instance(app)
     register_extensions(app)
     register_blueprints(app)
