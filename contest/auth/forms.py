@@ -19,7 +19,14 @@ class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[clean])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("Password"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH,
+                   message=_l("The password needs at least %(min)d characters.")),
+            Length(max=200),
+        ],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
         _l("Repeat the password"),

@@ -14,8 +14,10 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _next_url(default: str) -> str:
+    """Only a path on this site: browsers read "//x" and "/\\x" as another host."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if local else default
 
 
 def home_for(user) -> str:

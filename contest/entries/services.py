@@ -10,11 +10,22 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from contest.audit import record
 from contest.extensions import db
-from contest.models import AuthorKind, Category, Contest, Entry, EntryFile, User
+from contest.models import (
+    AuthorKind,
+    Award,
+    Category,
+    Certificate,
+    Contest,
+    ContestPhase,
+    Entry,
+    EntryFile,
+    User,
+)
 from contest.models.types import utcnow
 from contest.text import clean
 
@@ -88,8 +99,7 @@ def create_entry(
                   submitted_at=now)
     fields.apply_to(entry)
     db.session.add(entry)
-    for upload in uploads:
-        entry.files.append(store_upload(contest, upload))
+    entry.files.extend(store_uploads(contest, uploads))
     db.session.flush()
     record("entry.submitted", contest=contest, actor=submitted_by, target=entry.code,
            files=len(entry.files))
@@ -112,13 +122,15 @@ def update_entry(
     if not entry.contest.accepts_submissions(now):
         raise SubmissionClosed(entry.contest.slug)
     fields.apply_to(entry)
-    entry.files = [f for f in entry.files if f.id not in remove_file_ids]
-    for upload in uploads:
-        entry.files.append(store_upload(entry.contest, upload))
+    # The file rows go, the files stay: the audit keeps what is needed to find them again.
+    removed = [{"name": f.original_name, "stored_name": f.stored_name, "sha256": f.sha256,
+                "size": f.size} for f in entry.files if f.id in remove_file_ids]
+    added = store_uploads(entry.contest, uploads)
+    entry.files = [f for f in entry.files if f.id not in remove_file_ids] + added
     entry.updated_at = now
     db.session.flush()
     record("entry.updated", contest=entry.contest, actor=actor, target=entry.code,
-           removed_files=sorted(remove_file_ids), added_files=len(uploads))
+           removed_files=removed, added_files=len(added))
     return entry
 
 
@@ -133,6 +145,19 @@ def upload_folder() -> Path:
 
 def upload_path(stored: EntryFile) -> Path:
     return upload_folder() / stored.stored_name
+
+
+def store_uploads(contest: Contest, uploads: list[FileStorage]) -> list[EntryFile]:
+    """Store every upload, or none: files written before a rejected one are removed again."""
+    stored: list[EntryFile] = []
+    try:
+        for upload in uploads:
+            stored.append(store_upload(contest, upload))
+    except UploadRejected:
+        for done in stored:
+            upload_path(done).unlink(missing_ok=True)
+        raise
+    return stored
 
 
 def store_upload(contest: Contest, upload: FileStorage) -> EntryFile:
@@ -158,3 +183,53 @@ def store_upload(contest: Contest, upload: FileStorage) -> EntryFile:
     content_type = mimetypes.guess_type(original)[0] or "application/octet-stream"
     return EntryFile(original_name=original[:255], stored_name=stored_name,
                      content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+@dataclass
+class AuthorEntry:
+    """One line of an author's list: the entry and, once published, its prize and documents."""
+
+    entry: Entry
+    award: Award | None
+    certificates: list[Certificate]
+
+
+def author_entries(user: User) -> list[AuthorEntry]:
+    """The entries ``user`` submitted, newest first, in a fixed number of queries."""
+    entries = list(db.session.scalars(
+        select(Entry).where(Entry.submitted_by_id == user.id)
+        .options(selectinload(Entry.contest), selectinload(Entry.category))
+        .order_by(Entry.submitted_at.desc(), Entry.id.desc())
+    ))
+    published = [e.id for e in entries if e.contest.phase is ContestPhase.PUBLISHED]
+    awards: dict[int, Award] = {}
+    certificates: dict[int, list[Certificate]] = {}
+    if published:
+        awards = {a.entry_id: a for a in db.session.scalars(
+            select(Award).where(Award.entry_id.in_(published)).options(selectinload(Award.tier))
+        )}
+        for cert in db.session.scalars(
+            select(Certificate).where(Certificate.entry_id.in_(published))
+            .options(selectinload(Certificate.document_kind)).order_by(Certificate.document_kind_id)
+        ):
+            certificates.setdefault(cert.entry_id, []).append(cert)
+    return [AuthorEntry(e, awards.get(e.id), certificates.get(e.id, [])) for e in entries]
+
+
+def entry_in_contest(slug: str, code: str) -> Entry | None:
+    return db.session.scalar(
+        select(Entry).join(Contest).where(Contest.slug == slug, Entry.code == code)
+    )
+
+
+def contact_defaults(user: User) -> dict[str, str]:
+    """What a new entry form starts with: the account's name and email, and the
+    unit, district and phone of the author's last entry (most send several from one unit)."""
+    defaults = {"authors": user.name, "email": user.email}
+    last = db.session.scalar(
+        select(Entry).where(Entry.submitted_by_id == user.id)
+        .order_by(Entry.submitted_at.desc(), Entry.id.desc()).limit(1)
+    )
+    if last is not None:
+        defaults.update(organization=last.organization, district=last.district, phone=last.phone)
+    return defaults

@@ -63,8 +63,20 @@ class Entry(db.Model):
         return [a.name for a in self.authors]
 
     def set_authors(self, names: list[str]) -> None:
-        """Replace the authors, keeping the given order."""
-        self.authors = [EntryAuthor(position=i, name=n) for i, n in enumerate(names)]
+        """Replace the authors, keeping the given order.
+
+        Rows are renamed in place rather than swapped for new ones: a flush
+        inserts before it deletes, so new rows at the old positions would
+        collide with the unique (entry, position) pair.
+        """
+        current = sorted(self.authors, key=lambda a: a.position)
+        for position, name in enumerate(names):
+            if position < len(current):
+                current[position].name = name
+            else:
+                self.authors.append(EntryAuthor(position=position, name=name))
+        for extra in current[len(names):]:
+            self.authors.remove(extra)
 
     @property
     def is_ranked(self) -> bool:

@@ -1,0 +1,134 @@
+"""The entry form an author fills in to submit or edit an entry."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from werkzeug.datastructures import FileStorage
+from wtforms import (
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from contest.entries.services import EntryFields
+from contest.models import AuthorKind, Contest, Entry, EntryFile
+from contest.text import clean, split_names
+
+MAX_AUTHOR_NAME = 200
+
+
+def accepted_extensions() -> tuple[str, ...]:
+    return tuple(current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
+
+
+def web_link(form: FlaskForm, field: URLField) -> None:
+    """Only ordinary web addresses: they are shown to judges as links."""
+    if field.data and not field.data.lower().startswith(("http://", "https://")):
+        raise ValidationError(_l("Give a web address starting with http:// or https://."))
+
+
+class EntryForm(FlaskForm):
+    title = StringField(_l("Title of the entry"), validators=[DataRequired(), Length(max=500)],
+                        filters=[clean])
+    category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    author_kind = RadioField(
+        _l("The entry is by"),
+        choices=[SelectChoice(AuthorKind.INDIVIDUAL.value, _l("One or more individuals")),
+                 SelectChoice(AuthorKind.COLLECTIVE.value, _l("A collective"))],
+        default=AuthorKind.INDIVIDUAL.value,
+    )
+    authors = TextAreaField(
+        _l("Authors"), validators=[DataRequired()], filters=[clean],
+        description=_l("One name per line, in order. For a collective: its name."),
+        render_kw={"rows": 3},
+    )
+    organization = StringField(_l("Organization or unit"), validators=[Length(max=300)],
+                               filters=[clean])
+    district = StringField(_l("District"), validators=[Length(max=100)], filters=[clean])
+    email = EmailField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)],
+                       filters=[clean])
+    phone = StringField(_l("Contact phone"), validators=[Length(max=30)], filters=[clean],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    description = TextAreaField(
+        _l("The model and where it is"), filters=[clean],
+        description=_l("Which “Dân vận khéo” model the entry presents, and in which commune or district."),
+        render_kw={"rows": 5},
+    )
+    link = URLField(
+        _l("Link (optional)"), validators=[Optional(), web_link, Length(max=500)], filters=[clean],
+        description=_l("For example a video or an article published online."),
+    )
+    files = MultipleFileField(_l("Files"))
+    remove_files = SelectMultipleField(_l("Remove"), coerce=int, choices=[])
+    submit = SubmitField(_l("Submit the entry"))
+
+    def __init__(self, contest: Contest, existing_files: Sequence[EntryFile] = (), **kwargs):
+        super().__init__(**kwargs)
+        self.contest = contest
+        self.existing_files = list(existing_files)
+        self.category.choices = [SelectChoice(c.id, c.name) for c in contest.categories]
+        self.remove_files.choices = [SelectChoice(f.id, f.original_name) for f in self.existing_files]
+        extensions = accepted_extensions()
+        self.files.render_kw = {"accept": ",".join(f".{ext}" for ext in extensions)}
+        self.files.description = _l("Accepted types: %(types)s.", types=", ".join(extensions))
+
+    @classmethod
+    def for_entry(cls, entry: Entry, **kwargs) -> EntryForm:
+        """The form filled with what the entry holds now."""
+        data = {
+            "title": entry.title, "category": entry.category_id,
+            "author_kind": entry.author_kind.value, "authors": "\n".join(entry.author_names),
+            "organization": entry.organization, "district": entry.district,
+            "email": entry.email, "phone": entry.phone,
+            "description": entry.description, "link": entry.link,
+        }
+        return cls(entry.contest, existing_files=entry.files, data=data, **kwargs)
+
+    @property
+    def uploads(self) -> list[FileStorage]:
+        return [f for f in (self.files.data or []) if f and f.filename]
+
+    @property
+    def author_names(self) -> list[str]:
+        return split_names(self.authors.data or "", sep="\n")
+
+    def validate_authors(self, field: TextAreaField) -> None:
+        names = self.author_names
+        if not names:
+            raise ValidationError(_l("Give at least one name."))
+        if any(len(name) > MAX_AUTHOR_NAME for name in names):
+            raise ValidationError(_l("A name may have at most %(n)d characters.", n=MAX_AUTHOR_NAME))
+
+    def validate_files(self, field: MultipleFileField) -> None:
+        accepted = accepted_extensions()
+        for upload in self.uploads:
+            name = clean(Path(upload.filename).name)
+            if Path(name).suffix.lower().lstrip(".") not in accepted:
+                raise ValidationError(_l("“%(name)s” is not an accepted type. Accepted: %(types)s.",
+                                         name=name, types=", ".join(accepted)))
+        removing = set(self.remove_files.data or [])
+        kept = [f for f in self.existing_files if f.id not in removing]
+        if not kept and not self.uploads:
+            raise ValidationError(_l("Attach at least one file."))
+
+    def entry_fields(self) -> EntryFields:
+        category = next(c for c in self.contest.categories if c.id == self.category.data)
+        return EntryFields(
+            title=self.title.data, category=category,
+            author_kind=AuthorKind(self.author_kind.data), authors=self.author_names,
+            organization=self.organization.data, district=self.district.data,
+            email=self.email.data, phone=self.phone.data,
+            description=self.description.data, link=self.link.data,
+        )
