@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from contest.audit import record
+from contest.auth.services import normalize_email, upsert_user, user_by_email
 from contest.domain.assignment import assign_balanced, assign_every_judge
 from contest.extensions import db
 from contest.models import (
@@ -166,3 +167,79 @@ def judging_progress(contest: Contest) -> list[JudgeProgress]:
 
 def criteria_by_code(contest: Contest) -> dict[str, Criterion]:
     return {c.code: c for c in contest.criteria}
+
+
+def judge_loads(contest: Contest) -> list[JudgeProgress]:
+    """Every judge account with its sheets in the current round, none included."""
+    round_id = contest.current_round.id
+    rows = db.session.execute(
+        select(User, func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.JUDGE))
+        .outerjoin(Assignment, (Assignment.judge_id == User.id) & (Assignment.round_id == round_id))
+        .group_by(User.id)
+        .order_by(User.name, User.id)
+    ).all()
+    return [JudgeProgress(user, assigned, submitted) for user, assigned, submitted in rows]
+
+
+def add_judge(email: str, name: str, password: str, actor: User | None) -> tuple[User, bool]:
+    """Create a judge account, or give an existing account the judge role.
+
+    An existing account keeps its name and password: an organizer adding a
+    judge must not be able to take over someone's login. Returns (user, created).
+    """
+    existing = user_by_email(normalize_email(email))
+    if existing is not None:
+        return upsert_user(existing.email, existing.name, [Role.JUDGE], None, actor=actor), False
+    return upsert_user(email, name, [Role.JUDGE], password, actor=actor), True
+
+
+@dataclass(frozen=True)
+class UnfinishedEntry:
+    """A rankable entry some judge has not submitted yet (or that has no judge)."""
+
+    entry: Entry
+    assigned: int
+    waiting_for: list[User]
+
+
+@dataclass(frozen=True)
+class JudgingOverview:
+    entries: int
+    sheets: int
+    submitted: int
+    fewest_judges: int
+    most_judges: int
+    unfinished: list[UnfinishedEntry]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.sheets) if self.sheets else 0
+
+
+def judging_overview(contest: Contest) -> JudgingOverview:
+    """Sheets and judges per rankable entry in the current round, in two queries."""
+    entries = rankable_entries(contest)
+    judges_on: dict[int, list[tuple[User, bool]]] = {e.id: [] for e in entries}
+    for entry_id, submitted_at, judge in db.session.execute(
+        select(Assignment.entry_id, Assignment.submitted_at, User)
+        .join(User, User.id == Assignment.judge_id)
+        .where(Assignment.round_id == contest.current_round.id)
+        .order_by(User.name, User.id)
+    ):
+        if entry_id in judges_on:
+            judges_on[entry_id].append((judge, submitted_at is not None))
+    counts = [len(on) for on in judges_on.values()]
+    unfinished = [
+        UnfinishedEntry(e, len(judges_on[e.id]), [j for j, done in judges_on[e.id] if not done])
+        for e in entries
+        if not judges_on[e.id] or not all(done for _, done in judges_on[e.id])
+    ]
+    return JudgingOverview(
+        entries=len(entries),
+        sheets=sum(counts),
+        submitted=sum(done for on in judges_on.values() for _, done in on),
+        fewest_judges=min(counts, default=0),
+        most_judges=max(counts, default=0),
+        unfinished=unfinished,
+    )

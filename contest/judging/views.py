@@ -1,9 +1,244 @@
-"""Judge pages (being built)."""
-from flask import Blueprint
+"""Judge pages (blind reading and score sheets) and the organizer's judging pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from contest.auth.access import role_required
+from contest.auth.services import AccountError
+from contest.domain.assignment import AssignmentError
+from contest.domain.scoring import format_score
+from contest.entries.services import upload_path
+from contest.extensions import db
+from contest.judging.forms import (
+    AddJudgeForm,
+    AssignJudgesForm,
+    AssignMode,
+    ScoreSheetForm,
+    points_field_name,
+    points_text,
+)
+from contest.judging.services import (
+    JudgingError,
+    SheetErrors,
+    add_judge,
+    assign_judges,
+    judge_loads,
+    judges,
+    judging_overview,
+    judging_progress,
+    save_sheet,
+)
+from contest.judging.worklist import (
+    SheetFilter,
+    SheetState,
+    judge_assignment,
+    judge_contests,
+    judge_sheets,
+    next_to_do,
+    sheet_neighbours,
+    sheet_state,
+    sheet_total,
+)
+from contest.models import Assignment, Contest, ContestPhase, EntryFile, Role
 
 bp = Blueprint("judging", __name__)
 
+SHEET_MESSAGES = {
+    "missing": _l("Give a score for this criterion before submitting."),
+    "out_of_range": _l("Enter a number from 0 to %(max)s."),
+    "too_precise": _l("Use at most two decimals, such as 46.5."),
+}
+NOTHING_SAVED = _l("Nothing was saved. Please correct the scores marked below.")
+UNFINISHED_SHOWN = 100
+
+
+def file_size_text(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if size >= factor:
+            return f"{format_decimal(size / factor, format='#,##0.#')} {unit}"
+    return _("%(count)s bytes", count=size)
+
+
+@bp.context_processor
+def judging_helpers() -> dict:
+    return {"points_text": points_text, "file_size_text": file_size_text,
+            "score_text": format_score, "SheetState": SheetState, "SheetFilter": SheetFilter}
+
+
+def contest_or_404(slug: str) -> Contest:
+    return db.one_or_404(select(Contest).where(Contest.slug == slug))
+
+
+# Judges ---------------------------------------------------------------------------------
+
 
 @bp.get("/judge/")
+@role_required(Role.JUDGE)
 def dashboard():
-    return "judge"
+    return render_template("judging/dashboard.html", rows=judge_contests(current_user))
+
+
+@bp.get("/c/<slug>/judge/")
+@role_required(Role.JUDGE)
+def sheets(slug: str):
+    contest = contest_or_404(slug)
+    rows = judge_sheets(contest, current_user)
+    try:
+        which = SheetFilter(request.args.get("show", SheetFilter.TODO))
+    except ValueError:
+        which = SheetFilter.TODO
+    done = sum(row.state is SheetState.SUBMITTED for row in rows)
+    return render_template("judging/sheets.html", contest=contest, rows=rows, which=which,
+                           shown=[row for row in rows if row.shown_by(which)], done=done,
+                           first_to_do=next((row.entry.code for row in rows
+                                             if row.state is not SheetState.SUBMITTED), None))
+
+
+@bp.route("/c/<slug>/judge/<code>", methods=["GET", "POST"])
+@role_required(Role.JUDGE)
+def score(slug: str, code: str):
+    contest = contest_or_404(slug)
+    assignment = judge_assignment(contest, current_user, code) or abort(404)
+    form = ScoreSheetForm.for_criteria(contest.criteria, data=sheet_data(assignment))
+    if form.is_submitted():
+        if contest.phase is not ContestPhase.JUDGING:
+            flash(_("Scores can no longer be changed in this contest."), "danger")
+        elif not form.validate():
+            flash(str(NOTHING_SAVED), "danger")
+        elif (done := store_sheet(contest, form, assignment)) is not None:
+            return done
+    return render_template(
+        "judging/score.html", contest=contest, assignment=assignment, entry=assignment.entry,
+        form=form, state=sheet_state(assignment), total=sheet_total(contest, assignment),
+        max_total=sum(c.max_points * c.weight for c in contest.criteria),
+        neighbours=sheet_neighbours(contest, current_user, code),
+    )
+
+
+def sheet_data(assignment: Assignment) -> dict:
+    data = {points_field_name(s.criterion_id): s.points for s in assignment.scores}
+    return data | {"comment": assignment.comment}
+
+
+def store_sheet(contest: Contest, form: ScoreSheetForm, assignment: Assignment):
+    """Save or submit; the redirect to follow, or None with the errors put on the form."""
+    submit = bool(form.submit_scores.data)
+    try:
+        save_sheet(assignment, form.points(), form.comment.data or "", submit, actor=current_user)
+    except SheetErrors as errors:
+        for criterion in form.criteria:
+            if (problem := errors.by_criterion.get(criterion.id)) is not None:
+                message = SHEET_MESSAGES[problem] % {"max": points_text(criterion.max_points)}
+                form.points_field(criterion).errors.append(message)
+        for message in errors.general:
+            flash(message, "danger")
+        flash(str(NOTHING_SAVED), "danger")
+        return None
+    db.session.commit()
+    code = assignment.entry.code
+    if not assignment.is_submitted:
+        flash(_("Draft saved for %(code)s. It is not submitted yet.", code=code), "success")
+        return redirect(url_for(".score", slug=contest.slug, code=code))
+    flash(_("Scores for %(code)s submitted: total %(total)s.", code=code,
+            total=format_score(sheet_total(contest, assignment))), "success")
+    following = next_to_do(contest, current_user, code)
+    if following is None:
+        flash(_("All your score sheets in this contest are submitted. Thank you!"), "success")
+        return redirect(url_for(".sheets", slug=contest.slug, show=SheetFilter.ALL))
+    return redirect(url_for(".score", slug=contest.slug, code=following))
+
+
+@bp.get("/c/<slug>/judge/<code>/files/<int:file_id>")
+@role_required(Role.JUDGE)
+def entry_file(slug: str, code: str, file_id: int):
+    """An entry's file under an anonymous name: the original name may carry the author's."""
+    contest = contest_or_404(slug)
+    assignment = judge_assignment(contest, current_user, code) or abort(404)
+    numbered: list[tuple[int, EntryFile]] = list(enumerate(assignment.entry.files, start=1))
+    number, stored = next(((n, f) for n, f in numbered if f.id == file_id), (None, None))
+    if stored is None or not upload_path(stored).is_file():
+        abort(404)
+    response = send_file(upload_path(stored), mimetype=stored.content_type, max_age=0,
+                         download_name=f"{code}-{number}.{stored.extension}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Organizers -----------------------------------------------------------------------------
+
+
+def render_judges_page(contest: Contest, add_form: AddJudgeForm | None = None,
+                       assign_form: AssignJudgesForm | None = None):
+    loads = judge_loads(contest)
+    if assign_form is None:
+        assign_form = AssignJudgesForm(formdata=None, judges=[p.judge.id for p in loads])
+    return render_template(
+        "judging/judges.html", contest=contest, loads=loads, overview=judging_overview(contest),
+        add_form=add_form or AddJudgeForm(formdata=None), assign_form=assign_form,
+    )
+
+
+@bp.get("/c/<slug>/organize/judges")
+@role_required(Role.ORGANIZER)
+def judges_page(slug: str):
+    return render_judges_page(contest_or_404(slug))
+
+
+@bp.post("/c/<slug>/organize/judges/add")
+@role_required(Role.ORGANIZER)
+def add_judge_account(slug: str):
+    contest = contest_or_404(slug)
+    form = AddJudgeForm()
+    if form.validate_on_submit():
+        try:
+            user, created = add_judge(form.email.data, form.name.data, form.password.data,
+                                      actor=current_user)
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Judge account created for %(name)s.", name=user.name) if created else
+                  _("%(name)s already had an account and can now judge with its password.",
+                    name=user.name), "success")
+            return redirect(url_for(".judges_page", slug=slug))
+    return render_judges_page(contest, add_form=form)
+
+
+@bp.post("/c/<slug>/organize/judges/assign")
+@role_required(Role.ORGANIZER)
+def assign(slug: str):
+    contest = contest_or_404(slug)
+    panel = {u.id: u for u in judges()}
+    form = AssignJudgesForm()
+    form.judges.choices = [SelectChoice(u.id, u.name) for u in panel.values()]
+    if contest.phase is not ContestPhase.JUDGING:
+        flash(_("Judges can be assigned only while the contest is being judged."), "danger")
+    elif form.validate_on_submit():
+        per_entry = form.per_entry.data if form.mode.data == AssignMode.BALANCED else None
+        try:
+            added = assign_judges(contest, [panel[i] for i in form.judges.data], per_entry,
+                                  actor=current_user)
+        except (JudgingError, AssignmentError) as exc:
+            form.judges.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(count)s assignments added.", count=added) if added else
+                  _("Nothing to add: every entry already has its judges."), "success")
+            return redirect(url_for(".judges_page", slug=slug))
+    return render_judges_page(contest, assign_form=form)
+
+
+@bp.get("/c/<slug>/organize/progress")
+@role_required(Role.ORGANIZER)
+def progress(slug: str):
+    contest = contest_or_404(slug)
+    return render_template("judging/progress.html", contest=contest,
+                           per_judge=judging_progress(contest),
+                           overview=judging_overview(contest), shown=UNFINISHED_SHOWN)
+

@@ -1,0 +1,178 @@
+"""What a judge has to read: their contests, their score sheets, and where to go next.
+
+Every query here selects entry columns explicitly through the assignment, and
+never touches authors, organization or contact details: judges read blind.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from contest.domain.scoring import CriterionRule, judge_total
+from contest.extensions import db
+from contest.models import Assignment, Contest, Entry, Round, User
+
+
+class SheetState(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class SheetFilter(enum.StrEnum):
+    """The judge's list: what is left to do, what is handed in, or everything."""
+
+    TODO = "todo"
+    DONE = "done"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class JudgeContest:
+    contest: Contest
+    assigned: int
+    submitted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of a judge's list: the entry, how far the sheet is, the judge's total."""
+
+    assignment: Assignment
+    state: SheetState
+    scored: int
+    total: Fraction | None
+
+    @property
+    def entry(self) -> Entry:
+        return self.assignment.entry
+
+    def shown_by(self, which: SheetFilter) -> bool:
+        if which is SheetFilter.TODO:
+            return self.state is not SheetState.SUBMITTED
+        if which is SheetFilter.DONE:
+            return self.state is SheetState.SUBMITTED
+        return True
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Where an entry sits in the judge's list, by entry code."""
+
+    position: int
+    count: int
+    previous: str | None
+    next: str | None
+
+
+def _current_rounds():
+    """Each contest's current (highest-numbered) round, as a subquery."""
+    latest = (
+        select(Round.contest_id, func.max(Round.number).label("number"))
+        .group_by(Round.contest_id)
+        .subquery()
+    )
+    return (
+        select(Round.id)
+        .join(latest, (latest.c.contest_id == Round.contest_id) & (latest.c.number == Round.number))
+        .scalar_subquery()
+    )
+
+
+def judge_contests(judge: User) -> list[JudgeContest]:
+    """Contests in which ``judge`` has sheets in the current round, with their counts."""
+    rows = db.session.execute(
+        select(Contest, func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .join(Round, Round.contest_id == Contest.id)
+        .join(Assignment, Assignment.round_id == Round.id)
+        .where(Assignment.judge_id == judge.id, Round.id.in_(_current_rounds()))
+        .group_by(Contest.id)
+        .order_by(Contest.opens_at.desc(), Contest.id)
+    ).all()
+    return [JudgeContest(contest, assigned, submitted) for contest, assigned, submitted in rows]
+
+
+def sheet_state(assignment: Assignment) -> SheetState:
+    if assignment.is_submitted:
+        return SheetState.SUBMITTED
+    if assignment.scores or assignment.comment:
+        return SheetState.DRAFT
+    return SheetState.NOT_STARTED
+
+
+def sheet_total(contest: Contest, assignment: Assignment) -> Fraction | None:
+    """The judge's weighted total, once every criterion has points."""
+    points = {s.criterion_id: s.points for s in assignment.scores}
+    if any(c.id not in points for c in contest.criteria):
+        return None
+    rules = [CriterionRule(str(c.id), c.max_points, c.weight) for c in contest.criteria]
+    return judge_total({str(k): v for k, v in points.items()}, rules)
+
+
+def judge_sheets(contest: Contest, judge: User) -> list[SheetRow]:
+    """The judge's sheets in the current round, by entry code, in a constant number of queries."""
+    assignments = db.session.scalars(
+        select(Assignment)
+        .join(Assignment.entry)
+        .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id)
+        .options(contains_eager(Assignment.entry).joinedload(Entry.category))
+        .order_by(Entry.code)
+    )
+    return [
+        SheetRow(a, sheet_state(a), len(a.scores), sheet_total(contest, a)) for a in assignments
+    ]
+
+
+def judge_assignment(contest: Contest, judge: User, code: str) -> Assignment | None:
+    """The judge's sheet for entry ``code`` in the current round, if assigned."""
+    return db.session.scalar(
+        select(Assignment)
+        .join(Assignment.entry)
+        .where(
+            Assignment.round_id == contest.current_round.id,
+            Assignment.judge_id == judge.id,
+            Entry.contest_id == contest.id,
+            Entry.code == code,
+        )
+        .options(contains_eager(Assignment.entry).joinedload(Entry.category),
+                 contains_eager(Assignment.entry).selectinload(Entry.files))
+    )
+
+
+def _codes_and_states(contest: Contest, judge: User) -> list[tuple[str, bool]]:
+    return [
+        (code, submitted_at is not None)
+        for code, submitted_at in db.session.execute(
+            select(Entry.code, Assignment.submitted_at)
+            .join(Assignment.entry)
+            .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id)
+            .order_by(Entry.code)
+        )
+    ]
+
+
+def sheet_neighbours(contest: Contest, judge: User, code: str) -> Neighbours:
+    codes = [c for c, _ in _codes_and_states(contest, judge)]
+    i = codes.index(code)
+    return Neighbours(
+        position=i + 1,
+        count=len(codes),
+        previous=codes[i - 1] if i > 0 else None,
+        next=codes[i + 1] if i + 1 < len(codes) else None,
+    )
+
+
+def next_to_do(contest: Contest, judge: User, after: str) -> str | None:
+    """The next entry, after ``after`` and then from the top, whose sheet is not submitted."""
+    rows = _codes_and_states(contest, judge)
+    open_codes = [code for code, submitted in rows if not submitted and code != after]
+    later = [code for code in open_codes if code > after]
+    return (later or open_codes or [None])[0]
