@@ -46,6 +46,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 class TestConfig(Config):
@@ -53,3 +54,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or "sqlite://"
     PUBLIC_BASE_URL = "https://contest.example.vn"
+    # The same algorithm family with a small work factor: tests create many accounts.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
