@@ -1,9 +1,114 @@
-"""Organizer pages (being built)."""
-from flask import Blueprint
+"""Organizer pages: all contests, a contest's dashboard, its settings and its entries."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from contest.admin.forms import EntrySearchForm, SettingsForm
+from contest.admin.services import (
+    ENTRIES_PER_PAGE,
+    EntryFilter,
+    contest_summaries,
+    dashboard_counts,
+    entries_query,
+    entry_of,
+    sheets_of,
+    update_contest_settings,
+)
+from contest.admin.setup import SetupError
+from contest.auth.access import role_required
+from contest.extensions import db
+from contest.judging.services import JudgingError, start_judging
+from contest.models import ContestPhase, EntryStatus, Role
+from contest.public.views import contest_or_404
 
 bp = Blueprint("admin", __name__)
 
+PHASE_LABELS = {
+    ContestPhase.OPEN: _l("Open for entries"),
+    ContestPhase.JUDGING: _l("Judging"),
+    ContestPhase.FINALIZED: _l("Finalized"),
+    ContestPhase.PUBLISHED: _l("Published"),
+}
+STATUS_LABELS = {
+    EntryStatus.SUBMITTED: _l("Submitted"),
+    EntryStatus.ELIGIBLE: _l("Eligible"),
+    EntryStatus.INELIGIBLE: _l("Ineligible"),
+}
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {"phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS}
+
 
 @bp.get("/organize/")
+@role_required(Role.ORGANIZER)
 def index():
-    return "admin"
+    return render_template("admin/index.html", summaries=contest_summaries())
+
+
+@bp.get("/c/<slug>/organize/")
+@role_required(Role.ORGANIZER)
+def dashboard(slug: str):
+    contest = contest_or_404(slug)
+    return render_template("admin/dashboard.html", contest=contest, counts=dashboard_counts(contest))
+
+
+@bp.post("/c/<slug>/organize/start-judging")
+@role_required(Role.ORGANIZER)
+def start_judging_now(slug: str):
+    contest = contest_or_404(slug)
+    try:
+        start_judging(contest, actor=current_user)
+    except JudgingError:
+        flash(_("Judging has already started: submissions are closed."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Judging has started. Submissions are closed."), "success")
+    return redirect(url_for(".dashboard", slug=slug))
+
+
+@bp.route("/c/<slug>/organize/settings", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def settings(slug: str):
+    contest = contest_or_404(slug)
+    if request.method == "POST" and contest.is_locked:
+        flash(_("This contest is finalized: its settings can no longer change."), "danger")
+        return redirect(url_for(".settings", slug=slug))
+    form = SettingsForm(data=None if request.method == "POST" else SettingsForm.initial_data(contest))
+    if form.validate_on_submit():
+        try:
+            update_contest_settings(contest, form.changes(), actor=current_user)
+        except SetupError as exc:
+            db.session.rollback()
+            form.attach_setup_errors(exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for(".settings", slug=slug))
+    return render_template("admin/settings.html", contest=contest, form=form)
+
+
+@bp.get("/c/<slug>/organize/entries")
+@role_required(Role.ORGANIZER)
+def entries(slug: str):
+    contest = contest_or_404(slug)
+    form = EntrySearchForm(request.args).for_contest(contest, STATUS_LABELS)
+    wanted = EntryFilter(
+        text=form.q.data or "",
+        category=next((c for c in contest.categories if c.code == form.category.data), None),
+        status=EntryStatus(form.status.data) if form.status.data in set(EntryStatus) else None,
+    )
+    page = db.paginate(entries_query(contest, wanted), per_page=ENTRIES_PER_PAGE, error_out=False)
+    return render_template("admin/entries.html", contest=contest, form=form, page=page, wanted=wanted)
+
+
+@bp.get("/c/<slug>/organize/entries/<code>")
+@role_required(Role.ORGANIZER)
+def entry(slug: str, code: str):
+    contest = contest_or_404(slug)
+    entry = entry_of(contest, code)
+    return render_template("admin/entry.html", contest=contest, entry=entry, sheets=sheets_of(entry))

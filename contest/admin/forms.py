@@ -1,0 +1,217 @@
+"""Organizer forms: the contest settings and the entries search."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from contest.models import Contest, EntryStatus
+from contest.text import clean
+
+LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+# "criteria[2]: 'max' must be above 0" — where apply_contest_settings found a problem.
+ROW_ERROR = re.compile(r"^(criteria|tiers|documents)\[(\d+)\]: (.*)$", re.S)
+# "'max' must be above 0": a problem with one key of a row.
+FIELD_PROBLEM = re.compile(r"^'(\w+)' (.*)$", re.S)
+# Settings-file keys whose form field is named differently.
+FILE_KEYS = {"max": "max_points"}
+SECTIONS = {"criteria": _l("Rubric"), "tiers": _l("Prize tiers"), "documents": _l("Certificates")}
+
+
+class DecimalCommaField(DecimalField):
+    """A decimal typed the Vietnamese way (46,5) or the English way (46.5)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [clean(valuelist[0]).replace(",", ".")]
+        super().process_formdata(valuelist)
+
+    def _value(self) -> str:
+        """As stored, without trailing zeros: 40, 46.5, 1.125 (never rounded for display)."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format(self.data.normalize(), "f")
+
+
+class CriterionRow(Form):
+    code = StringField(_l("Code"), validators=[Length(max=30)], filters=[clean])
+    name = StringField(_l("Criterion"), validators=[Length(max=200)], filters=[clean])
+    max_points = DecimalCommaField(_l("Max points"), validators=[Optional()])
+    weight = DecimalCommaField(_l("Weight"), validators=[Optional()])
+    remove = BooleanField(_l("Remove"))
+
+    def is_blank(self) -> bool:
+        return not (self.code.data or self.name.data or self.max_points.data is not None)
+
+    def settings(self) -> dict[str, Any]:
+        row = {"code": self.code.data, "name": self.name.data, "max": self.max_points.data}
+        if self.weight.data is not None:
+            row["weight"] = self.weight.data
+        return row
+
+
+class TierRow(Form):
+    order = IntegerField(_l("Order"), validators=[Optional()])
+    code = StringField(_l("Code"), validators=[Length(max=20)], filters=[clean])
+    name = StringField(_l("Prize"), validators=[Length(max=100)], filters=[clean])
+    quota = IntegerField(_l("Quota"), validators=[Optional()])
+    min_score = DecimalCommaField(_l("Minimum score"), validators=[Optional()])
+    remove = BooleanField(_l("Remove"))
+
+    def is_blank(self) -> bool:
+        return not (self.code.data or self.name.data or self.quota.data is not None
+                    or self.min_score.data is not None)
+
+    def settings(self) -> dict[str, Any]:
+        row = {"code": self.code.data, "name": self.name.data, "quota": self.quota.data}
+        if self.min_score.data is not None:
+            row["min_score"] = self.min_score.data
+        return row
+
+
+class DocumentRow(Form):
+    code = HiddenField()
+    signer_title = TextAreaField(_l("Signer's title"), filters=[clean], render_kw={"rows": 2})
+    signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[clean])
+    number_format = StringField(_l("Number format"), validators=[Length(max=100)], filters=[clean])
+
+
+class SettingsForm(FlaskForm):
+    """Everything an organizer may edit in the browser; the rest stays as the file set it."""
+
+    name = StringField(_l("Contest name"), validators=[DataRequired(), Length(max=300)], filters=[clean])
+    organizer = StringField(_l("Organizer"), validators=[DataRequired(), Length(max=300)], filters=[clean])
+    place = StringField(_l("Place (printed before the date on certificates)"),
+                        validators=[Length(max=100)], filters=[clean])
+    opens_at = DateTimeLocalField(_l("Submissions open"), validators=[InputRequired()],
+                                  format=LOCAL_TIME_FORMATS)
+    closes_at = DateTimeLocalField(_l("Deadline"), validators=[InputRequired()],
+                                   format=LOCAL_TIME_FORMATS)
+    criteria = FieldList(FormField(CriterionRow))
+    tiers = FieldList(FormField(TierRow))
+    documents = FieldList(FormField(DocumentRow))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Problems apply_contest_settings reported that belong to no single field.
+        self.setup_errors: list[str] = []
+
+    @classmethod
+    def initial_data(cls, contest: Contest) -> dict[str, Any]:
+        """The contest as the form shows it: times in the contest's timezone, one blank row each."""
+        return {
+            "name": contest.name,
+            "organizer": contest.organizer,
+            "place": contest.place,
+            "opens_at": _local(contest.opens_at, contest),
+            "closes_at": _local(contest.closes_at, contest),
+            "criteria": [{"code": c.code, "name": c.name, "max_points": c.max_points, "weight": c.weight}
+                         for c in contest.criteria] + [{}],
+            "tiers": [{"order": i, "code": t.code, "name": t.name, "quota": t.quota,
+                       "min_score": t.min_score} for i, t in enumerate(contest.tiers, 1)] + [{}],
+            "documents": [{"code": d.code, "signer_title": d.signer_title, "signer_name": d.signer_name,
+                           "number_format": d.number_format} for d in contest.documents],
+        }
+
+    def _kept(self, rows: FieldList) -> list:
+        return [row.form for row in rows if not row.form.remove.data and not row.form.is_blank()]
+
+    def _kept_tiers(self) -> list:
+        """Tiers in the order typed; rows without an order number go last."""
+        kept = list(enumerate(self._kept(self.tiers)))
+        kept.sort(key=lambda pair: (pair[1].order.data is None, pair[1].order.data or 0, pair[0]))
+        return [row for _, row in kept]
+
+    def changes(self) -> dict[str, Any]:
+        """The edited settings in the shape of a settings file (local times, no zone)."""
+        return {
+            "name": self.name.data,
+            "organizer": self.organizer.data,
+            "place": self.place.data,
+            "opens_at": self.opens_at.data,
+            "closes_at": self.closes_at.data,
+            "criteria": [row.settings() for row in self._kept(self.criteria)],
+            "tiers": [row.settings() for row in self._kept_tiers()],
+            "documents": {
+                row.form.code.data: {"signer_title": row.form.signer_title.data,
+                                     "signer_name": row.form.signer_name.data,
+                                     "number_format": row.form.number_format.data}
+                for row in self.documents
+            },
+        }
+
+    def attach_setup_errors(self, errors: list[str]) -> None:
+        """Put each problem next to the field or row it is about, and all of them at the top."""
+        rows = {
+            "criteria": self._kept(self.criteria),
+            "tiers": self._kept_tiers(),
+            "documents": [row.form for row in self.documents],
+        }
+        for error in errors:
+            match = ROW_ERROR.match(error)
+            if match:
+                section, number, problem = match[1], int(match[2]), match[3]
+                if 0 < number <= len(rows[section]):
+                    problem = _attach_to_row(rows[section][number - 1], problem)
+                error = _("%(section)s, row %(number)s: %(problem)s",
+                          section=SECTIONS[section], number=number, problem=problem)
+            elif error.startswith("'closes_at' must be after"):
+                error = _("The deadline must be after the opening time.")
+                self.closes_at.errors = [*self.closes_at.errors, error]
+            for section, label in SECTIONS.items():
+                error = error.replace(f"[[{section}]]", str(label))
+            self.setup_errors.append(error)
+
+
+def _attach_to_row(row: Form, problem: str) -> str:
+    """Show ``problem`` on the field it names ("'max' must be above 0"), else on the whole row.
+
+    Returns the problem as shown: with the field's label instead of the settings-file key.
+    """
+    match = FIELD_PROBLEM.match(problem)
+    field = row._fields.get(FILE_KEYS.get(match[1], match[1])) if match else None
+    if field is None or field.type in ("HiddenField", "BooleanField"):
+        row.row_errors = [*getattr(row, "row_errors", []), problem]
+        return problem
+    problem = f"{field.label.text} {match[2]}"
+    field.errors = [*field.errors, problem]
+    return problem
+
+
+def _local(moment: datetime, contest: Contest) -> datetime:
+    return moment.astimezone(contest.tz).replace(tzinfo=None)
+
+
+class EntrySearchForm(FlaskForm):
+    """The entries list's search box and filters (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Code, title or author"), filters=[clean], validators=[Length(max=200)])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+
+    def for_contest(self, contest: Contest, status_labels: dict[EntryStatus, str]) -> EntrySearchForm:
+        self.category.choices = [("", _l("All categories"))] + [(c.code, c.name) for c in contest.categories]
+        self.status.choices = [("", _l("All statuses"))] + [(s.value, status_labels[s]) for s in EntryStatus]
+        return self

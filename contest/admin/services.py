@@ -1,0 +1,240 @@
+"""What the organizer pages read (counts, entry lists, score sheets) and the settings edit."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from contest.admin.setup import apply_contest_settings
+from contest.domain.scoring import CriterionRule, judge_total
+from contest.extensions import db
+from contest.models import (
+    Assignment,
+    Category,
+    Contest,
+    Entry,
+    EntryAuthor,
+    EntryStatus,
+    Round,
+    User,
+)
+
+ENTRIES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SheetCounts:
+    """Score sheets of a contest's current round: one per judge × entry."""
+
+    judges: int = 0
+    assigned: int = 0
+    submitted: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+@dataclass(frozen=True)
+class ContestSummary:
+    contest: Contest
+    entries: int
+    sheets: SheetCounts
+
+
+def _current_round_ids() -> Select:
+    """The id of each contest's latest round."""
+    later = aliased(Round)
+    return select(Round.id).where(
+        Round.number == select(func.max(later.number))
+        .where(later.contest_id == Round.contest_id)
+        .scalar_subquery()
+    )
+
+
+def _sheet_counts_by_contest(contest_ids: list[int]) -> dict[int, SheetCounts]:
+    rows = db.session.execute(
+        select(Round.contest_id, func.count(func.distinct(Assignment.judge_id)),
+               func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .join(Assignment, Assignment.round_id == Round.id)
+        .where(Round.contest_id.in_(contest_ids), Round.id.in_(_current_round_ids()))
+        .group_by(Round.contest_id)
+    ).all()
+    return {cid: SheetCounts(judges, assigned, submitted) for cid, judges, assigned, submitted in rows}
+
+
+def contest_summaries() -> list[ContestSummary]:
+    """Every contest, newest first, with its entry and sheet counts (three queries)."""
+    contests = list(db.session.scalars(select(Contest).order_by(Contest.opens_at.desc(), Contest.id)))
+    ids = [c.id for c in contests]
+    entries = dict(db.session.execute(
+        select(Entry.contest_id, func.count(Entry.id))
+        .where(Entry.contest_id.in_(ids)).group_by(Entry.contest_id)
+    ).all())
+    sheets = _sheet_counts_by_contest(ids)
+    return [ContestSummary(c, entries.get(c.id, 0), sheets.get(c.id, SheetCounts())) for c in contests]
+
+
+@dataclass
+class DashboardCounts:
+    """Entries per category and status, and the judging sheets."""
+
+    by_category: dict[int, Counter] = field(default_factory=dict)
+    by_status: Counter = field(default_factory=Counter)
+    sheets: SheetCounts = SheetCounts()
+
+    @property
+    def entries(self) -> int:
+        return sum(self.by_status.values())
+
+
+def dashboard_counts(contest: Contest) -> DashboardCounts:
+    counts = DashboardCounts(by_category={c.id: Counter() for c in contest.categories})
+    for category_id, status, n in db.session.execute(
+        select(Entry.category_id, Entry.status, func.count(Entry.id))
+        .where(Entry.contest_id == contest.id)
+        .group_by(Entry.category_id, Entry.status)
+    ):
+        counts.by_category.setdefault(category_id, Counter())[status] += n
+        counts.by_status[status] += n
+    counts.sheets = _sheet_counts_by_contest([contest.id]).get(contest.id, SheetCounts())
+    return counts
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """The organizer's search: text in code, title or an author's name; category; status."""
+
+    text: str = ""
+    category: Category | None = None
+    status: EntryStatus | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text or self.category or self.status)
+
+
+def entries_query(contest: Contest, wanted: EntryFilter) -> Select:
+    """Entries of ``contest`` matching ``wanted``, by code, with what the list shows.
+
+    Matching is case-insensitive as far as the database's LOWER() goes:
+    PostgreSQL folds Vietnamese letters, SQLite only ASCII ones.
+    """
+    query = (
+        select(Entry)
+        .where(Entry.contest_id == contest.id)
+        .options(joinedload(Entry.category), selectinload(Entry.authors), selectinload(Entry.files))
+        .order_by(Entry.code)
+    )
+    if wanted.text:
+        query = query.where(or_(
+            Entry.code.icontains(wanted.text, autoescape=True),
+            Entry.title.icontains(wanted.text, autoescape=True),
+            Entry.authors.any(EntryAuthor.name.icontains(wanted.text, autoescape=True)),
+        ))
+    if wanted.category is not None:
+        query = query.where(Entry.category_id == wanted.category.id)
+    if wanted.status is not None:
+        query = query.where(Entry.status == wanted.status)
+    return query
+
+
+def entry_of(contest: Contest, code: str) -> Entry:
+    """The entry with ``code`` in ``contest``, or 404: codes of other contests are not found."""
+    return db.one_or_404(
+        select(Entry).where(Entry.contest_id == contest.id, Entry.code == code)
+        .options(selectinload(Entry.authors), selectinload(Entry.files))
+    )
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """One judge's sheet for an entry, as the organizer reads it."""
+
+    assignment: Assignment
+    # Aligned with contest.criteria; None where the judge gave nothing yet.
+    points: list[Fraction | None]
+    # Σ points × weight, once every criterion has points.
+    total: Fraction | None
+
+    @property
+    def judge(self) -> User:
+        return self.assignment.judge
+
+    @property
+    def started(self) -> bool:
+        return any(p is not None for p in self.points)
+
+
+def sheets_of(entry: Entry) -> list[SheetView]:
+    """Every judge's sheet for ``entry``, in round order, then by judge name."""
+    criteria = entry.contest.criteria
+    rules = [CriterionRule(c.code, c.max_points, c.weight) for c in criteria]
+    assignments = db.session.scalars(
+        select(Assignment).join(Round).join(User, User.id == Assignment.judge_id)
+        .where(Assignment.entry_id == entry.id)
+        .options(joinedload(Assignment.judge), joinedload(Assignment.round))
+        .order_by(Round.number, User.name, User.id)
+    )
+    sheets = []
+    for a in assignments:
+        given = a.points_by_criterion()
+        points = [Fraction(given[c.id]) if c.id in given else None for c in criteria]
+        full = all(p is not None for p in points)
+        total = judge_total({c.code: given[c.id] for c in criteria}, rules) if full and criteria else None
+        sheets.append(SheetView(a, points, total))
+    return sheets
+
+
+def current_settings(contest: Contest) -> dict[str, Any]:
+    """The contest's settings in the shape a settings file gives them."""
+    return {
+        "slug": contest.slug,
+        "name": contest.name,
+        "organizer": contest.organizer,
+        "place": contest.place,
+        "timezone": contest.timezone,
+        "code_prefix": contest.code_prefix,
+        "opens_at": contest.opens_at,
+        "closes_at": contest.closes_at,
+        "categories": [{"code": c.code, "name": c.name} for c in contest.categories],
+        "criteria": [{"code": c.code, "name": c.name, "max": c.max_points, "weight": c.weight}
+                     for c in contest.criteria],
+        "tiers": [_tier_settings(t.code, t.name, t.quota, t.min_score) for t in contest.tiers],
+        "documents": [
+            {"code": d.code, "title": d.title, "issuer": d.issuer, "preamble": d.preamble,
+             "signer_title": d.signer_title, "signer_name": d.signer_name,
+             "number_format": d.number_format, "tiers": [t.code for t in d.tiers],
+             **({"date": d.dated} if d.dated else {})}
+            for d in contest.documents
+        ],
+    }
+
+
+def _tier_settings(code: str, name: str, quota: int, min_score: Decimal | None) -> dict[str, Any]:
+    tier = {"code": code, "name": name, "quota": quota}
+    if min_score is not None:
+        tier["min_score"] = min_score
+    return tier
+
+
+def update_contest_settings(contest: Contest, changes: dict[str, Any], actor: User | None) -> Contest:
+    """Apply an organizer's edits on top of the current settings, validated as a settings file is.
+
+    ``changes["documents"]``, when given, maps a document code to the fields
+    that change; the other document fields stay. Raises SetupError, possibly
+    after changing the session: the caller rolls back.
+    """
+    settings = current_settings(contest)
+    changes = dict(changes)
+    document_changes = changes.pop("documents", {})
+    settings.update(changes)
+    for document in settings["documents"]:
+        document.update(document_changes.get(document["code"], {}))
+    settings["slug"] = contest.slug
+    return apply_contest_settings(settings, actor=actor)
