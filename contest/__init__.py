@@ -66,12 +66,20 @@ def register_extensions(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys (and ON UPDATE CASCADE) only when asked."""
+def _sqlite_setup(dbapi_connection, connection_record) -> None:
+    """Make SQLite behave like PostgreSQL where the app relies on it.
+
+    It enforces foreign keys (and ON UPDATE CASCADE) only when asked, and its
+    built-in lower() folds ASCII letters only: "Đỗ" must match "đỗ" in searches.
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function(
+            "lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+            deterministic=True,
+        )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -22,7 +22,7 @@ from contest.models import (
     Role,
     User,
 )
-from tests.conftest import ON_POSTGRES, post_form
+from tests.conftest import post_form
 
 ORGANIZER_PAGES = [
     "/organize/",
@@ -477,7 +477,6 @@ def test_the_entries_list_searches_and_filters(client, as_organizer, listed, que
         assert "No entry matches this search." in page
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's LOWER() folds ASCII letters only")
 def test_search_ignores_the_case_of_vietnamese_capitals(client, as_organizer, listed):
     page = client.get("/c/thi-thu/organize/entries", query_string={"q": "đỗ văn"}).get_data(as_text=True)
     assert codes_on(page) == ["TT-0002"]
