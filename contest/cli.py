@@ -190,6 +190,7 @@ def start_judging(slug: str) -> None:
 @with_appcontext
 def finalize(slug: str) -> None:
     """Lock scores and awards and issue the numbered certificates."""
+    from contest.certificates.services import certificates_of
     from contest.results.services import ResultsError, finalize as run
 
     contest = _contest(slug)
@@ -200,7 +201,10 @@ def finalize(slug: str) -> None:
     db.session.commit()
     click.echo(f"{slug} finalized: {len(awards)} prizes")
     for kind in contest.documents:
-        click.echo(f"  {kind.code}: certificates issued for tiers {', '.join(t.code for t in kind.tiers)}")
+        numbers = [c.number for c in certificates_of(kind)]
+        span = f"{numbers[0]} … {numbers[-1]}" if len(numbers) > 1 else "".join(numbers)
+        click.echo(f"  {kind.code}: {len(numbers)} certificates {span} "
+                   f"(tiers {', '.join(t.code for t in kind.tiers)})")
 
 
 @click.command()
@@ -238,7 +242,13 @@ def certificates(slug: str, code: str, out: Path) -> None:
     issued = certificates_of(kind)
     if not issued:
         raise click.ClickException(f"no {code} certificates were issued in {slug}")
-    out.write_bytes(render_certificates([certificate_view(c) for c in issued]))
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+    pdf = render_certificates([certificate_view(c) for c in issued])
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{out}: {len(issued)} certificates")
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest.audit import record
 from contest.domain.numbering import NumberFormatError, validate_number_format
@@ -39,7 +39,9 @@ class SetupError(ValueError):
 class _Reader:
     errors: list[str]
 
-    def text(self, table: dict, key: str, where: str, required: bool = True, default: str = "") -> str:
+    def text(self, table: dict, key: str, where: str, required: bool = True, default: str = "",
+             limit: int | None = None) -> str:
+        """Cleaned text; ``limit`` is the width of the column it goes into."""
         value = table.get(key)
         if value is None:
             if required:
@@ -51,6 +53,8 @@ class _Reader:
         value = clean(value)
         if required and not value:
             self.errors.append(f"{where}: '{key}' must not be empty")
+        if limit is not None and len(value) > limit:
+            self.errors.append(f"{where}: '{key}' is longer than {limit} characters")
         return value
 
     def decimal(self, table: dict, key: str, where: str, default: Decimal | None = None,
@@ -92,11 +96,19 @@ class _Reader:
 
 
 def parse_contest_file(raw: bytes | str) -> dict[str, Any]:
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise SetupError(["the file is not UTF-8 text: save it as UTF-8"]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SetupError([f"not valid TOML: {exc}"]) from None
+
+
+def _width(attribute) -> int | None:
+    """The length of a model's string column: longer text would not fit the database."""
+    return getattr(attribute.expression.type, "length", None)
 
 
 def _rows(data: dict, key: str, errors: list[str], required: bool = True) -> list[dict]:
@@ -106,7 +118,8 @@ def _rows(data: dict, key: str, errors: list[str], required: bool = True) -> lis
         return []
     if required and not rows:
         errors.append(f"at least one [[{key}]] is required")
-    codes = [r.get("code") for r in rows]
+    # Compared as stored: " A" and "A" are the same code.
+    codes = [clean(c) if isinstance(c, str) else c for c in (r.get("code") for r in rows)]
     duplicates = sorted({str(c) for c in codes if c is not None and codes.count(c) > 1})
     if duplicates:
         errors.append(f"[[{key}]]: duplicate code(s) {', '.join(duplicates)}")
@@ -117,10 +130,11 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     """Validate everything first, then create or update the contest by slug."""
     errors: list[str] = []
     read = _Reader(errors)
-    slug = read.text(data, "slug", "contest")
+    slug = read.text(data, "slug", "contest", limit=_width(Contest.slug))
     if slug and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
         errors.append("contest: 'slug' may hold only ASCII letters, digits and '-'")
-    timezone_name = read.text(data, "timezone", "contest", required=False, default="Asia/Ho_Chi_Minh")
+    timezone_name = read.text(data, "timezone", "contest", required=False, default="Asia/Ho_Chi_Minh",
+                              limit=_width(Contest.timezone))
     try:
         zone = ZoneInfo(timezone_name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -130,16 +144,23 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     closes_at = read.moment(data, "closes_at", zone)
     if opens_at and closes_at and closes_at <= opens_at:
         errors.append("'closes_at' must be after 'opens_at'")
+    name = read.text(data, "name", "contest", limit=_width(Contest.name))
+    organizer = read.text(data, "organizer", "contest", limit=_width(Contest.organizer))
+    place = read.text(data, "place", "contest", required=False, limit=_width(Contest.place))
+    code_prefix = read.text(data, "code_prefix", "contest", required=False,
+                            default=slug.split("-")[0].upper(), limit=_width(Contest.code_prefix))
 
     categories = [
-        (read.text(r, "code", f"categories[{i}]"), read.text(r, "name", f"categories[{i}]"))
+        (read.text(r, "code", f"categories[{i}]", limit=_width(Category.code)),
+         read.text(r, "name", f"categories[{i}]", limit=_width(Category.name)))
         for i, r in enumerate(_rows(data, "categories", errors), 1)
     ]
     criteria = []
     for i, r in enumerate(_rows(data, "criteria", errors), 1):
         where = f"criteria[{i}]"
         criteria.append((
-            read.text(r, "code", where), read.text(r, "name", where),
+            read.text(r, "code", where, limit=_width(Criterion.code)),
+            read.text(r, "name", where, limit=_width(Criterion.name)),
             read.decimal(r, "max", where, positive=True),
             read.decimal(r, "weight", where, default=Decimal(1), positive=True, places=3),
         ))
@@ -150,7 +171,8 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
             errors.append(f"{where}: 'quota' must be a whole number ≥ 0")
             quota = 0
-        tiers.append((read.text(r, "code", where), read.text(r, "name", where), quota,
+        tiers.append((read.text(r, "code", where, limit=_width(PrizeTier.code)),
+                      read.text(r, "name", where, limit=_width(PrizeTier.name)), quota,
                       read.decimal(r, "min_score", where)))
     tier_codes = {t[0] for t in tiers}
     documents = []
@@ -160,10 +182,12 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         if not isinstance(doc_tiers, list) or not doc_tiers:
             errors.append(f"{where}: 'tiers' must list tier codes, e.g. [\"A\", \"B\"]")
             doc_tiers = []
-        for code in doc_tiers:
+        for n, code in enumerate(doc_tiers):
             if code not in tier_codes:
                 errors.append(f"{where}: unknown tier {code!r}")
-        number_format = read.text(r, "number_format", where)
+            elif code in doc_tiers[:n]:
+                errors.append(f"{where}: tier {code!r} listed twice")
+        number_format = read.text(r, "number_format", where, limit=_width(DocumentKind.number_format))
         if number_format:
             try:
                 validate_number_format(number_format)
@@ -174,10 +198,11 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
             errors.append(f"{where}: 'date' must be a date such as 2022-12-20")
             dated = None
         documents.append(dict(
-            code=read.text(r, "code", where), title=read.text(r, "title", where),
+            code=read.text(r, "code", where, limit=_width(DocumentKind.code)),
+            title=read.text(r, "title", where, limit=_width(DocumentKind.title)),
             issuer=read.text(r, "issuer", where), preamble=read.text(r, "preamble", where, required=False),
             signer_title=read.text(r, "signer_title", where),
-            signer_name=read.text(r, "signer_name", where),
+            signer_name=read.text(r, "signer_name", where, limit=_width(DocumentKind.signer_name)),
             number_format=number_format, dated=dated, tiers=doc_tiers,
         ))
     if errors:
@@ -190,15 +215,15 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         db.session.add(contest)
     elif contest.is_locked:
         raise SetupError([f"contest {slug} is finalized: its settings can no longer change"])
-    contest.name = read.text(data, "name", "contest")
-    contest.organizer = read.text(data, "organizer", "contest")
-    contest.place = read.text(data, "place", "contest", required=False)
+    else:
+        # Checked before anything changes: the database would refuse it at flush anyway.
+        errors.extend(_maxima_below_given_scores(contest, criteria))
+        if errors:
+            raise SetupError(errors)
+    contest.name, contest.organizer, contest.place = name, organizer, place
     contest.timezone = timezone_name
     contest.opens_at, contest.closes_at = opens_at, closes_at
-    contest.code_prefix = read.text(data, "code_prefix", "contest", required=False,
-                                    default=slug.split("-")[0].upper())
-    if errors:
-        raise SetupError(errors)
+    contest.code_prefix = code_prefix
 
     _sync(contest.categories, Category, categories,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], position=pos),
@@ -223,6 +248,21 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     record("contest.created" if created else "contest.updated", contest=contest, actor=actor,
            target=slug)
     return contest
+
+
+def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[str]:
+    """A criterion's new maximum must not fall below a score a judge already gave."""
+    highest = dict(db.session.execute(
+        select(Criterion.code, func.max(Score.points))
+        .join(Score, Score.criterion_id == Criterion.id)
+        .where(Criterion.contest_id == contest.id)
+        .group_by(Criterion.code)
+    ).all())
+    return [
+        f"criteria[{i}]: 'max' {new_max} is below a score already given ({highest[code]})"
+        for i, (code, _, new_max, _) in enumerate(criteria, 1)
+        if code in highest and new_max is not None and new_max < highest[code]
+    ]
 
 
 def _set(obj, **values) -> None:

@@ -72,7 +72,8 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
     fake = Faker("vi_VN")
     fake.seed_instance(seed)
     contest = db.session.scalar(select(Contest).where(Contest.slug == "dvk-2022"))
-    if contest is None or not contest.is_locked:
+    if contest is None:
+        # Only a new contest gets the example settings: an organizer's later edits stay.
         contest = apply_contest_settings(parse_contest_file(SETTINGS_FILE.read_bytes()))
 
     logins = [(ORGANIZER[0], ORGANIZER[1], ORGANIZER[3]), (AUTHOR[0], AUTHOR[1], AUTHOR[3])]

@@ -112,6 +112,8 @@ def rank_and_fill(
         group = list(members)
         keys = [c.key for c in group]
         resolved = orderings.get(frozenset(keys)) if len(group) > 1 else None
+        if resolved is not None and len(resolved) != len(keys):
+            resolved = None  # a key listed twice: not an ordering of this group
         if resolved is not None:
             for offset, key in enumerate(resolved):
                 placements.append(Placement(

@@ -9,13 +9,15 @@ from sqlalchemy import select
 from contest.audit import record
 from contest.entries.services import EntryFields, allocate_code
 from contest.extensions import db
-from contest.models import AuthorKind, Contest, Entry, User
+from contest.models import AuthorKind, Contest, Entry, EntryAuthor, User
 from contest.importing import CsvImportError, check_header, read_csv
 from contest.text import split_names
 
 ENTRY_COLUMNS = ("code", "title", "category", "author_kind", "authors",
                  "organization", "district", "email", "phone")
 REQUIRED_COLUMNS = ("title", "category", "author_kind", "authors")
+CODE_LENGTH = Entry.code.expression.type.length
+AUTHOR_NAME_LENGTH = EntryAuthor.name.expression.type.length
 
 
 @dataclass
@@ -38,7 +40,7 @@ def import_entries(contest: Contest, raw: bytes, actor: User | None = None) -> I
     errors: list[str] = []
     parsed: list[tuple[str, EntryFields]] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         def bad(column: str, message: str) -> None:
             errors.append(f"line {line}, column '{column}': {message}")
 
@@ -47,6 +49,8 @@ def import_entries(contest: Contest, raw: bytes, actor: User | None = None) -> I
             if code in seen:
                 bad("code", f"{code} already on line {seen[code]}")
             seen[code] = line
+            if len(code) > CODE_LENGTH:
+                bad("code", f"longer than {CODE_LENGTH} characters")
         if not row["title"]:
             bad("title", "empty")
         category = categories.get(row["category"])
@@ -60,6 +64,9 @@ def import_entries(contest: Contest, raw: bytes, actor: User | None = None) -> I
         authors = split_names(row["authors"])
         if not authors:
             bad("authors", "at least one name (separate names with ';')")
+        for name in authors:
+            if len(name) > AUTHOR_NAME_LENGTH:
+                bad("authors", f"{name[:40]}…: a name longer than {AUTHOR_NAME_LENGTH} characters")
         email = row.get("email") or ""
         if email:
             try:

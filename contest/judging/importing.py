@@ -11,7 +11,16 @@ from sqlalchemy import func, select
 from contest.audit import record
 from contest.extensions import db
 from contest.importing import CsvImportError, check_header, read_csv
-from contest.models import Assignment, Contest, Entry, EntryStatus, Role, Score, User
+from contest.models import (
+    Assignment,
+    Contest,
+    ContestPhase,
+    Entry,
+    EntryStatus,
+    Role,
+    Score,
+    User,
+)
 from contest.models.types import utcnow
 
 
@@ -36,6 +45,10 @@ def import_scores(
     """Store each row as a submitted sheet; the judge is assigned to the entry."""
     if contest.is_locked:
         raise CsvImportError([f"contest {contest.slug} is finalized: scores are locked"])
+    if contest.phase is not ContestPhase.JUDGING:
+        # Like a judge's own sheet: scores only once submissions are closed.
+        raise CsvImportError([f"contest {contest.slug} is {contest.phase}: "
+                              f"run `contest start-judging {contest.slug}` first"])
     criteria = contest.criteria
     header, rows = read_csv(raw)
     fixed = ("entry_code", "judge_email", "comment")
@@ -50,7 +63,7 @@ def import_scores(
     errors: list[str] = []
     parsed = []
     seen: dict[tuple[str, str], int] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         def bad(column: str, message: str) -> None:
             errors.append(f"line {line}, column '{column}': {message}")
 
@@ -114,7 +127,7 @@ def import_scores(
 
 def _judges_for(emails: list[str], create: bool) -> tuple[dict[str, User], list[str], list[str]]:
     """Find the judges by e-mail; with ``create``, make accounts (or grant the role)."""
-    users = {u.email: u for u in db.session.scalars(
+    users = {u.email.lower(): u for u in db.session.scalars(
         select(User).where(func.lower(User.email).in_(emails)))} if emails else {}
     judges: dict[str, User] = {}
     created: list[str] = []
