@@ -56,3 +56,6 @@ class TestConfig(Config):
     PUBLIC_BASE_URL = "https://contest.example.vn"
     # The same algorithm family with a small work factor: tests create many accounts.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Tests read pages by their English msgids; tests/test_i18n.py checks the
+    # real default (Vietnamese) and the catalog.
+    BABEL_DEFAULT_LOCALE = "en"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from contest.audit import record
 from contest.extensions import db
 from contest.importing import CsvImportError, check_header, read_csv
+from contest.judging.services import write_points
 from contest.models import (
     Assignment,
     Contest,
@@ -18,7 +19,6 @@ from contest.models import (
     Entry,
     EntryStatus,
     Role,
-    Score,
     User,
 )
 from contest.models.types import utcnow
@@ -109,14 +109,7 @@ def import_scores(
         if assignment is None:
             assignment = Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judge.id)
             db.session.add(assignment)
-        scores = {s.criterion_id: s for s in assignment.scores}
-        for criterion, value in points.items():
-            score = scores.get(criterion.id)
-            if score is None:
-                assignment.scores.append(Score(criterion_id=criterion.id,
-                                               max_points=criterion.max_points, points=value))
-            else:
-                score.points = value
+        write_points(assignment, criteria, {c.id: value for c, value in points.items()})
         assignment.comment = comment
         assignment.submitted_at = now
     db.session.flush()

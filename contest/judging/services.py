@@ -119,6 +119,21 @@ def save_sheet(
             errors[criterion.id] = "too_precise"
     if errors:
         raise SheetErrors(errors, [])
+    write_points(assignment, criteria, points)
+    assignment.comment = comment
+    was_submitted = assignment.is_submitted
+    if submit or was_submitted:
+        assignment.submitted_at = now or utcnow()
+    db.session.flush()
+    action = "score.resubmitted" if was_submitted else ("score.submitted" if submit else "score.saved")
+    record(action, contest=contest, actor=actor, target=assignment.entry.code,
+           judge=assignment.judge_id,
+           points={c.code: str(points[c.id]) for c in criteria if points.get(c.id) is not None})
+
+
+def write_points(assignment: Assignment, criteria: list[Criterion],
+                 points: dict[int, Decimal | None]) -> None:
+    """Put ``points`` (by criterion id) on the sheet; None removes a score."""
     by_criterion = {s.criterion_id: s for s in assignment.scores}
     for criterion in criteria:
         value = points.get(criterion.id)
@@ -131,15 +146,6 @@ def save_sheet(
                                            max_points=criterion.max_points, points=value))
         else:
             score.points = value
-    assignment.comment = comment
-    was_submitted = assignment.is_submitted
-    if submit or was_submitted:
-        assignment.submitted_at = now or utcnow()
-    db.session.flush()
-    action = "score.resubmitted" if was_submitted else ("score.submitted" if submit else "score.saved")
-    record(action, contest=contest, actor=actor, target=assignment.entry.code,
-           judge=assignment.judge_id,
-           points={c.code: str(points[c.id]) for c in criteria if points.get(c.id) is not None})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from contest.auth.access import role_required
@@ -46,6 +45,7 @@ from contest.judging.worklist import (
     sheet_total,
 )
 from contest.models import Assignment, Contest, ContestPhase, EntryFile, Role
+from contest.public.views import contest_or_404
 
 bp = Blueprint("judging", __name__)
 
@@ -69,10 +69,6 @@ def file_size_text(size: int) -> str:
 def judging_helpers() -> dict:
     return {"points_text": points_text, "file_size_text": file_size_text,
             "score_text": format_score, "SheetState": SheetState, "SheetFilter": SheetFilter}
-
-
-def contest_or_404(slug: str) -> Contest:
-    return db.one_or_404(select(Contest).where(Contest.slug == slug))
 
 
 # Judges ---------------------------------------------------------------------------------

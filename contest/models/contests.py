@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
 from contest.models.types import FixedPoint, UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from contest.models.judging import Round
 
 
 class ContestPhase(enum.StrEnum):
@@ -54,7 +58,7 @@ class Contest(db.Model):
     documents: Mapped[list[DocumentKind]] = relationship(
         back_populates="contest", order_by="DocumentKind.id", cascade="all, delete-orphan"
     )
-    rounds: Mapped[list["Round"]] = relationship(
+    rounds: Mapped[list[Round]] = relationship(
         back_populates="contest", order_by="Round.number", cascade="all, delete-orphan"
     )
 

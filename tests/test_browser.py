@@ -1,0 +1,109 @@
+"""A judge scores an entry in a real browser (headless Chromium driven by Playwright)."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from contest import create_app
+from contest.admin.setup import apply_contest_settings
+from contest.auth.services import upsert_user
+from contest.entries.services import EntryFields, allocate_code
+from contest.extensions import db
+from contest.judging.services import assign_judges, start_judging
+from contest.models import Assignment, AuthorKind, Entry, Role
+from tests.conftest import ON_POSTGRES, PASSWORD, _empty_tables, contest_settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None and os.environ.get("CONTEST_REQUIRE_BROWSER") != "1":
+    pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(_schema, tmp_path):
+    """The app on a real port, on a database other threads can share."""
+
+    class Config(TestConfig):
+        INSTANCE_PATH = tmp_path / "instance"
+        UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
+        if not ON_POSTGRES:
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.db'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        if ON_POSTGRES:
+            _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Chromium is required here (CONTEST_REQUIRE_BROWSER=1)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_a_judge_scores_an_entry(live_server, browser, tmp_path):
+    app, base = live_server
+    with app.app_context():
+        contest = apply_contest_settings(contest_settings("trinh-duyet"))
+        judge = upsert_user("giamkhao@example.vn", "Phạm Giám Khảo", [Role.JUDGE], PASSWORD)
+        entry = Entry(contest=contest, code=allocate_code(contest))
+        EntryFields(title="Thắp sáng đường quê ở xã Kiền Bái", category=contest.categories[0],
+                    author_kind=AuthorKind.INDIVIDUAL, authors=["Trần Văn Bí Mật"],
+                    organization="Hội Nông dân xã Kiền Bái",
+                    description="Mô hình vận động Nhân dân góp tiền lắp đèn.").apply_to(entry)
+        db.session.add(entry)
+        db.session.flush()
+        start_judging(contest, actor=None)
+        assign_judges(contest, [judge], None, actor=None)
+        db.session.commit()
+        code, entry_id = entry.code, entry.id
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "giamkhao@example.vn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(f"{base}/c/trinh-duyet/judge/")
+    assert "Trần Văn Bí Mật" not in page.content()
+    page.click(f"a:has-text('{code}')")
+    assert "Thắp sáng đường quê ở xã Kiền Bái" in page.content()
+    assert "Trần Văn Bí Mật" not in page.content()
+
+    page.get_by_label("Nội dung").fill("46.5")
+    page.get_by_label("Hình thức").fill("30")
+    page.fill("textarea[name=comment]", "Mô hình thiết thực, dễ nhân rộng.")
+    page.screenshot(path=str(tmp_path / "score-sheet.png"), full_page=True)
+    page.click("[name=submit_scores]")
+    page.wait_for_load_state()
+    assert "Trần Văn Bí Mật" not in page.content()
+
+    with app.app_context():
+        sheet = db.session.scalar(select(Assignment).where(Assignment.entry_id == entry_id))
+        assert sheet.is_submitted
+        assert sorted(s.points for s in sheet.scores) == [Decimal("30"), Decimal("46.5")]
+        assert sheet.comment == "Mô hình thiết thực, dễ nhân rộng."
