@@ -185,3 +185,38 @@ def demo_contest(app):
     load_demo(entries=40, judges=4, seed=2022)
     db.session.commit()
     return db.session.scalar(db.select(Contest).where(Contest.slug == "dvk-2022"))
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a ``with count_queries() as counted:`` block."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def finalized_demo(demo_contest):
+    """The demo contest with its boundary tie ordered (by lot) and the results finalized."""
+    from contest.results.services import compute_ranking, finalize, resolve_tie
+
+    for tie in compute_ranking(demo_contest).ties:
+        resolve_tie(demo_contest, tie.codes, "Bốc thăm trước Ban Giám khảo", actor=None)
+    finalize(demo_contest, actor=None)
+    db.session.commit()
+    return demo_contest

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from contest.certificates.rendering import CertificateView
 from contest.domain.numbering import format_number
@@ -43,9 +43,29 @@ def document_kind(contest: Contest, code: str) -> DocumentKind | None:
 
 
 def certificates_of(kind: DocumentKind) -> list[Certificate]:
+    """A kind's certificates in prize order (their numbers were given in that order)."""
     return list(db.session.scalars(
         select(Certificate).where(Certificate.document_kind_id == kind.id).order_by(Certificate.seq)
     ))
+
+
+def certificate_of(kind: DocumentKind, seq: int) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.document_kind_id == kind.id, Certificate.seq == seq)
+    )
+
+
+def certificates_by_kind(contest: Contest) -> dict[int, list[Certificate]]:
+    """Every issued certificate of a contest with its entry, in one query, by kind id."""
+    issued: dict[int, list[Certificate]] = {kind.id: [] for kind in contest.documents}
+    for cert in db.session.scalars(
+        select(Certificate).join(DocumentKind)
+        .where(DocumentKind.contest_id == contest.id)
+        .options(joinedload(Certificate.entry))
+        .order_by(Certificate.document_kind_id, Certificate.seq)
+    ):
+        issued[cert.document_kind_id].append(cert)
+    return issued
 
 
 def certificate_by_token(token: str) -> Certificate | None:
@@ -80,12 +100,14 @@ def certificate_view(cert: Certificate) -> CertificateView:
     kind = cert.document_kind
     contest = kind.contest
     printed: date = kind.dated or cert.issued_at.astimezone(contest.tz).date()
+    # A collective named after its unit ("Tập thể Hội Nông dân xã X") needs no "Đơn vị" line.
+    unit = "" if cert.unit.casefold() in cert.recipient.casefold() else cert.unit
     return CertificateView(
         title=kind.title,
         issuer_lines=tuple(kind.issuer.splitlines()),
         preamble=kind.preamble,
         recipient=cert.recipient,
-        unit=cert.unit,
+        unit=unit,
         entry_title=cert.entry_title,
         prize=cert.tier_name,
         contest_name=contest.name,

@@ -86,6 +86,11 @@ class Ranking:
     def tier_counts(self) -> Counter:
         return Counter(r.tier.code for r in self.winners)
 
+    def tier_summary(self) -> list[tuple[PrizeTier, int]]:
+        """Each tier with how many entries it holds now (its quota is on the tier)."""
+        counts = self.tier_counts()
+        return [(tier, counts.get(tier.code, 0)) for tier in self.contest.tiers]
+
     def equal_groups(self) -> list[list[RankingRow]]:
         groups: dict[Fraction, list[RankingRow]] = {}
         for row in self.ranked:
@@ -239,6 +244,15 @@ def publish(contest: Contest, actor: User | None) -> None:
     contest.phase = ContestPhase.PUBLISHED
     contest.published_at = utcnow()
     record("contest.published", contest=contest, actor=actor, target=contest.slug)
+
+
+def tie_resolutions(contest: Contest) -> list[TieResolution]:
+    """The organizers' tie orderings, newest first, with who made them."""
+    return list(db.session.scalars(
+        select(TieResolution).where(TieResolution.contest_id == contest.id)
+        .options(selectinload(TieResolution.resolved_by))
+        .order_by(TieResolution.resolved_at.desc(), TieResolution.id.desc())
+    ))
 
 
 def awards_of(contest: Contest) -> list[Award]:

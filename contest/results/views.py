@@ -1,4 +1,104 @@
-"""Ranking pages (being built)."""
-from flask import Blueprint
+"""The organizer's ranking page: tiers, boundary ties, finalization and publication."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.admin.views import PHASE_LABELS
+from contest.auth.access import role_required
+from contest.extensions import db
+from contest.models import Contest, Role
+from contest.public.views import contest_or_404
+from contest.results.forms import ResolveTieForm
+from contest.results.services import (
+    ResultsError,
+    compute_ranking,
+    finalize,
+    publish,
+    resolve_tie,
+    tie_resolutions,
+)
 
 bp = Blueprint("results", __name__)
+MAX_TIED = 200  # more codes than any real tie: a broken request
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {"phase_labels": PHASE_LABELS}
+
+
+def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
+                 finalize_refused: str | None = None):
+    """The ranking page; a refused form is shown in place of the blank one for its tie."""
+    ranking = compute_ranking(contest)
+    forms = []
+    for tie in ranking.ties:
+        if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
+            forms.append(failed_form)
+        else:
+            forms.append(ResolveTieForm.for_codes(tie.codes, formdata=None))
+    return render_template(
+        "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
+        resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
+        codes_by_id={row.entry.id: row.entry.code for row in ranking.rows},
+    )
+
+
+@bp.get("/c/<slug>/organize/ranking")
+@role_required(Role.ORGANIZER)
+def ranking(slug: str):
+    return ranking_page(contest_or_404(slug))
+
+
+@bp.post("/c/<slug>/organize/ranking/resolve")
+@role_required(Role.ORGANIZER)
+def resolve(slug: str):
+    contest = contest_or_404(slug)
+    codes = request.form.get("codes", "").split()
+    if not codes or len(codes) > MAX_TIED:
+        abort(400)
+    form = ResolveTieForm.for_codes(codes)
+    if not form.validate_on_submit():
+        return ranking_page(contest, failed_form=form)
+    try:
+        resolve_tie(contest, form.ordered_codes(), form.reason.data, actor=current_user)
+    except ResultsError:
+        db.session.rollback()
+        flash(_("These entries are no longer one group of equal scores, or the contest is no "
+                "longer being judged. Check the ranking below and try again."), "danger")
+        return redirect(url_for(".ranking", slug=slug))
+    db.session.commit()
+    flash(_("Tie resolved: %(order)s.", order=" > ".join(form.ordered_codes())), "success")
+    return redirect(url_for(".ranking", slug=slug))
+
+
+@bp.post("/c/<slug>/organize/finalize")
+@role_required(Role.ORGANIZER)
+def finalize_results(slug: str):
+    contest = contest_or_404(slug)
+    try:
+        awards = finalize(contest, actor=current_user)
+    except ResultsError as exc:
+        db.session.rollback()
+        return ranking_page(contest, finalize_refused=str(exc))
+    db.session.commit()
+    flash(_("The results are final: %(count)s prizes awarded and their certificates issued.",
+            count=len(awards)), "success")
+    return redirect(url_for(".ranking", slug=slug))
+
+
+@bp.post("/c/<slug>/organize/publish")
+@role_required(Role.ORGANIZER)
+def publish_results(slug: str):
+    contest = contest_or_404(slug)
+    try:
+        publish(contest, actor=current_user)
+    except ResultsError:
+        db.session.rollback()
+        flash(_("Only finalized results can be published."), "danger")
+        return redirect(url_for(".ranking", slug=slug))
+    db.session.commit()
+    flash(_("The results are published."), "success")
+    return redirect(url_for(".ranking", slug=slug))
