@@ -17,9 +17,15 @@ from urllib.request import url2pathname
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+try:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+except OSError as exc:  # pragma: no cover - depends on the machine
+    raise RuntimeError(
+        "WeasyPrint needs the Pango library to print certificates: "
+        "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (scripts/install does this)"
+    ) from exc
 
 from contest.certificates.assembly import assemble
 from contest.certificates.fitting import (

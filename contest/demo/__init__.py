@@ -84,9 +84,9 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
         email = f"giamkhao{i}@dvk2022.vn"
         user = user_by_email(email)
         if user is None:
-            user = upsert_user(email, fake.name(), [Role.JUDGE], JUDGE_PASSWORD)
+            user = upsert_user(email, vietnamese_name(fake), [Role.JUDGE], JUDGE_PASSWORD)
         else:
-            fake.name()  # keep the generator in step
+            vietnamese_name(fake)  # keep the generator in step
         panel.append(user)
         logins.append(("judge", email, JUDGE_PASSWORD))
     if contest.is_locked:
@@ -116,6 +116,20 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
     return logins
 
 
+def vietnamese_name(fake: Faker) -> str:
+    """Family name, middle name, given name, as Vietnamese write them.
+
+    Faker's vi_VN ``name()`` puts the given name first and adds titles
+    ("Quý ông", "Cô"), which no certificate would print.
+    """
+    if fake.boolean():
+        middle = fake.random_element(("Thị", "Thị", "Thu", "Ngọc", "Thanh", "Thuỳ", "Hồng", "Minh"))
+        given = fake.first_name_female()
+    else:
+        middle, given = fake.middle_name(), fake.first_name_male()
+    return f"{fake.last_name()} {middle} {given}"
+
+
 def _account(spec: tuple[str, str, str, str], role: Role):
     _, email, name, password = spec
     return user_by_email(email) or upsert_user(email, name, [role], password)
@@ -134,7 +148,7 @@ def _entry_fields(rng: random.Random, fake: Faker, n: int) -> dict:
     elif collective:
         authors = [f"Tập thể {unit}"]
     else:
-        authors = [fake.name() for _ in range(rng.choice((1, 1, 1, 2, 3)))]
+        authors = [vietnamese_name(fake) for _ in range(rng.choice((1, 1, 1, 2, 3)))]
     return {
         "authors": authors,
         "columns": dict(
