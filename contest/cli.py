@@ -19,10 +19,28 @@ from contest.extensions import db
 from contest.models import Contest, Role
 
 
+class ContestGroup(FlaskGroup):
+    """The Flask CLI, with a plain message instead of a traceback when the
+    database has no schema yet (the usual first mistake)."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig)
+            if "no such table" in text or "does not exist" in text:
+                raise click.ClickException(
+                    "the database has no tables yet: run `contest db upgrade` first"
+                ) from None
+            raise
+
+
 def main() -> None:
     from contest import create_app
 
-    FlaskGroup(create_app=create_app, help="Run a writing and media contest.")(prog_name="contest")
+    ContestGroup(create_app=create_app, help="Run a writing and media contest.")(prog_name="contest")
 
 
 def register(app: Flask) -> None:

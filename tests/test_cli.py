@@ -513,6 +513,10 @@ def test_the_console_script_runs_the_whole_flow(script_env, tmp_path):
                     "resolve-tie", "start-judging", "finalize", "publish", "certificates",
                     "create-user"):
         assert f"  {command} " in helped.stdout, command
+    too_early = contest_script(script_env, "demo")
+    assert too_early.returncode == 1
+    assert "run `contest db upgrade` first" in too_early.stderr
+    assert "Traceback" not in too_early.stderr
     upgraded = contest_script(script_env, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     if not ON_POSTGRES:
