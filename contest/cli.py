@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from contest.extensions import db
@@ -56,9 +57,12 @@ def _contest(slug: str) -> Contest:
     return contest
 
 
-def _fail(errors: list[str]) -> None:
+def _fail(errors: list[object]) -> None:
+    """Roll back and exit with the errors, in English like the rest of the command line."""
     db.session.rollback()
-    raise click.ClickException("nothing was changed:\n  " + "\n  ".join(errors))
+    with force_locale("en"):
+        lines = [str(error) for error in errors]
+    raise click.ClickException("nothing was changed:\n  " + "\n  ".join(lines))
 
 
 @click.command()
@@ -183,7 +187,7 @@ def resolve_tie(slug: str, codes: tuple[str, ...], reason: str) -> None:
     try:
         run(_contest(slug), list(codes), reason, actor=None)
     except ResultsError as exc:
-        _fail([str(exc)])
+        _fail([exc])
     db.session.commit()
     click.echo("tie resolved: " + " > ".join(codes))
 
@@ -198,7 +202,7 @@ def start_judging(slug: str) -> None:
     try:
         run(_contest(slug), actor=None)
     except JudgingError as exc:
-        _fail([str(exc)])
+        _fail([exc])
     db.session.commit()
     click.echo(f"{slug}: judging")
 
@@ -215,7 +219,7 @@ def finalize(slug: str) -> None:
     try:
         awards = run(contest, actor=None)
     except ResultsError as exc:
-        _fail([str(exc)])
+        _fail([exc])
     db.session.commit()
     click.echo(f"{slug} finalized: {len(awards)} prizes")
     for kind in contest.documents:
@@ -235,7 +239,7 @@ def publish(slug: str) -> None:
     try:
         run(_contest(slug), actor=None)
     except ResultsError as exc:
-        _fail([str(exc)])
+        _fail([exc])
     db.session.commit()
     click.echo(f"{slug}: results published")
 
@@ -284,6 +288,6 @@ def create_user(email: str, name: str, roles: tuple[str, ...], password: str) ->
     try:
         user = upsert_user(email, name, [Role(r) for r in roles], password)
     except AccountError as exc:
-        _fail([str(exc)])
+        _fail([exc])
     db.session.commit()
     click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")

@@ -1,7 +1,8 @@
-"""A judge scores an entry in a real browser (headless Chromium driven by Playwright)."""
+"""Pages in a real browser (headless Chromium driven by Playwright): scoring, phone layouts."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from decimal import Decimal
@@ -17,7 +18,7 @@ from contest.auth.services import upsert_user
 from contest.entries.services import EntryFields, allocate_code
 from contest.extensions import db
 from contest.judging.services import assign_judges, start_judging
-from contest.models import Assignment, AuthorKind, Entry, Role
+from contest.models import Assignment, AuthorKind, Contest, Entry, Role
 from tests.conftest import ON_POSTGRES, PASSWORD, _empty_tables, contest_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -107,3 +108,59 @@ def test_a_judge_scores_an_entry(live_server, browser, tmp_path):
         assert sheet.is_submitted
         assert sorted(s.points for s in sheet.scores) == [Decimal("30"), Decimal("46.5")]
         assert sheet.comment == "Mô hình thiết thực, dễ nhân rộng."
+
+
+def test_results_and_certificates_can_be_read_on_a_phone(live_server, browser):
+    from contest.certificates.services import certificates_of
+    from contest.demo import load_demo
+    from contest.results.services import compute_ranking, finalize, publish, resolve_tie
+
+    app, base = live_server
+    with app.app_context():
+        app.config["BABEL_DEFAULT_LOCALE"] = "vi"  # as real users get it: Vietnamese text is longer
+        logins = load_demo(entries=40, judges=4, seed=2022)
+        contest = db.session.scalar(select(Contest).where(Contest.slug == "dvk-2022"))
+        for tie in compute_ranking(contest).ties:
+            resolve_tie(contest, tie.codes, "Bốc thăm", actor=None)
+        finalize(contest, actor=None)
+        publish(contest, actor=None)
+        db.session.commit()
+        codes = {kind.code: [c.entry.code for c in certificates_of(kind)] for kind in contest.documents}
+    _, email, password = logins[0]
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{base}/c/dvk-2022/results")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("ol.winners-list").first.is_visible()
+    assert not page.locator("table").first.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.locator("table").first.is_visible()
+    assert not page.locator("ol.winners-list").first.is_visible()
+
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(f"{base}/c/dvk-2022/organize/certificates")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Nothing hides behind a sideways scroll, and every entry code is on screen.
+        assert page.evaluate("""[...document.querySelectorAll('.table-responsive')]
+                                .every(box => box.scrollWidth <= box.clientWidth)""")
+        for kind, kind_codes in codes.items():
+            visible = page.evaluate("""kind => [...document.querySelectorAll(`#doc-${kind} .entry-code`)]
+                                       .filter(el => el.offsetParent !== null).map(el => el.textContent)""",
+                                    kind)
+            assert visible == kind_codes
+        # The download button sits in the same place in every document's card:
+        # under the title on a phone, at the right from md up.
+        buttons = page.get_by_role("link", name=re.compile("Tải tất cả"))
+        assert buttons.count() == 2
+        places = []
+        for i, kind in enumerate(codes):
+            button, card = buttons.nth(i).bounding_box(), page.locator(f"#doc-{kind}").bounding_box()
+            left = button["x"] - card["x"]
+            right = card["x"] + card["width"] - button["x"] - button["width"]
+            places.append(round(left) if width < 768 else round(right))
+        assert places[0] == places[1]

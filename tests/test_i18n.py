@@ -14,7 +14,8 @@ from config import Config
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "contest" / "translations" / "vi" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "lazy_ngettext": (1, 2)}
 
 
 def extracted_msgids() -> set[str]:

@@ -1,7 +1,6 @@
 """Organizer forms: the contest settings and the entries search."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -24,16 +23,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from contest.admin.setup import CLOSES_BEFORE_OPENS, SetupProblem
 from contest.models import Contest, EntryStatus
 from contest.text import clean
 
 LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-# "criteria[2]: 'max' must be above 0" — where apply_contest_settings found a problem.
-ROW_ERROR = re.compile(r"^(criteria|tiers|documents)\[(\d+)\]: (.*)$", re.S)
-# "'max' must be above 0": a problem with one key of a row.
-FIELD_PROBLEM = re.compile(r"^'(\w+)' (.*)$", re.S)
 # Settings-file keys whose form field is named differently.
 FILE_KEYS = {"max": "max_points"}
+# The contest's own settings that the form edits, by their settings-file keys.
+TOP_FIELDS = ("name", "organizer", "place", "opens_at", "closes_at")
 SECTIONS = {"criteria": _l("Rubric"), "tiers": _l("Prize tiers"), "documents": _l("Certificates")}
 
 
@@ -159,42 +157,50 @@ class SettingsForm(FlaskForm):
             },
         }
 
-    def attach_setup_errors(self, errors: list[str]) -> None:
-        """Put each problem next to the field or row it is about, and all of them at the top."""
+    def attach_setup_errors(self, problems: list[SetupProblem]) -> None:
+        """Put each problem next to the field or row it is about, and all of them at the top.
+
+        Problems are worded in the page's language, naming fields by their labels.
+        """
         rows = {
             "criteria": self._kept(self.criteria),
             "tiers": self._kept_tiers(),
             "documents": [row.form for row in self.documents],
         }
-        for error in errors:
-            match = ROW_ERROR.match(error)
-            if match:
-                section, number, problem = match[1], int(match[2]), match[3]
-                if 0 < number <= len(rows[section]):
-                    problem = _attach_to_row(rows[section][number - 1], problem)
+        for problem in problems:
+            if problem.table in SECTIONS and problem.row is not None:
+                section_rows = rows[problem.table]
+                text = (_attach_to_row(section_rows[problem.row - 1], problem)
+                        if 0 < problem.row <= len(section_rows) else problem.text())
                 error = _("%(section)s, row %(number)s: %(problem)s",
-                          section=SECTIONS[section], number=number, problem=problem)
-            elif error.startswith("'closes_at' must be after"):
+                          section=SECTIONS[problem.table], number=problem.row, problem=text)
+            elif problem.table in SECTIONS:
+                error = problem.text(subject=str(SECTIONS[problem.table]))
+            elif problem.message is CLOSES_BEFORE_OPENS:
                 error = _("The deadline must be after the opening time.")
                 self.closes_at.errors = [*self.closes_at.errors, error]
-            for section, label in SECTIONS.items():
-                error = error.replace(f"[[{section}]]", str(label))
+            elif problem.table in ("contest", "") and problem.key in TOP_FIELDS:
+                field = self[problem.key]
+                error = problem.text(subject=str(field.label.text))
+                field.errors = [*field.errors, error]
+            else:
+                error = str(problem)
             self.setup_errors.append(error)
 
 
-def _attach_to_row(row: Form, problem: str) -> str:
-    """Show ``problem`` on the field it names ("'max' must be above 0"), else on the whole row.
+def _attach_to_row(row: Form, problem: SetupProblem) -> str:
+    """Show ``problem`` on the field it is about, else on the whole row.
 
-    Returns the problem as shown: with the field's label instead of the settings-file key.
+    Returns the problem as shown: naming the field by its label, not by its settings-file key.
     """
-    match = FIELD_PROBLEM.match(problem)
-    field = row._fields.get(FILE_KEYS.get(match[1], match[1])) if match else None
+    field = row._fields.get(FILE_KEYS.get(problem.key, problem.key))
     if field is None or field.type in ("HiddenField", "BooleanField"):
-        row.row_errors = [*getattr(row, "row_errors", []), problem]
-        return problem
-    problem = f"{field.label.text} {match[2]}"
-    field.errors = [*field.errors, problem]
-    return problem
+        text = problem.text()
+        row.row_errors = [*getattr(row, "row_errors", []), text]
+        return text
+    text = problem.text(subject=str(field.label.text))
+    field.errors = [*field.errors, text]
+    return text
 
 
 def _local(moment: datetime, contest: Contest) -> datetime:

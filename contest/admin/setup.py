@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from contest.audit import record
-from contest.domain.numbering import NumberFormatError, validate_number_format
+from contest.domain.numbering import FormatProblem, NumberFormatError, validate_number_format
 from contest.extensions import db
 from contest.models import (
     Category,
@@ -27,42 +30,131 @@ from contest.models import (
 from contest.text import clean
 
 
-class SetupError(ValueError):
-    """The settings are wrong; ``errors`` says where, one line each."""
+# Each message may name the setting it is about as %(field)s: the command line
+# says 'max', the settings page the field's label. Translated when shown.
+REQUIRED = _l("%(field)s is required")
+NOT_TEXT = _l("%(field)s must be text")
+EMPTY = _l("%(field)s must not be empty")
+TOO_LONG = _l("%(field)s is longer than %(limit)s characters")
+NOT_A_NUMBER = _l("%(field)s must be a number, not %(value)s")
+TOO_LARGE = _l("%(field)s is too large")
+NOT_ABOVE_ZERO = _l("%(field)s must be above 0")
+BELOW_ZERO = _l("%(field)s must be at least 0")
+TOO_PRECISE = _l("%(field)s has more than %(places)s decimal places")
+NOT_A_MOMENT = _l("%(field)s must be a date-time such as 2022-05-20T08:00:00, not %(value)s")
+NOT_A_DATE = _l("%(field)s must be a date such as 2022-12-20")
+NOT_A_QUOTA = _l("%(field)s must be a whole number ≥ 0")
+NOT_A_TABLE_LIST = _l("%(field)s must be a list of tables")
+NO_ROWS = _l("at least one %(field)s is required")
+DUPLICATE_CODES = _l("%(field)s: duplicate code(s) %(codes)s")
+BAD_SLUG = _l("%(field)s may hold only ASCII letters, digits and '-'")
+UNKNOWN_TIMEZONE = _l("unknown timezone %(name)s")
+CLOSES_BEFORE_OPENS = _l("%(field)s must be after 'opens_at'")
+NO_TIER_LIST = _l("%(field)s must list tier codes, e.g. [\"A\", \"B\"]")
+UNKNOWN_TIER = _l("unknown tier %(code)s")
+TIER_TWICE = _l("tier %(code)s listed twice")
+NOT_UTF8 = _l("the file is not UTF-8 text: save it as UTF-8")
+NOT_TOML = _l("not valid TOML: %(detail)s")
+LOCKED = _l("contest %(slug)s is finalized: its settings can no longer change")
+MAX_BELOW_SCORES = _l("%(field)s %(max)s is below a score already given (%(highest)s)")
+CATEGORY_IN_USE = _l("categories %(code)s is in use and cannot be removed")
+CRITERION_IN_USE = _l("criteria %(code)s is in use and cannot be removed")
+NUMBER_FORMAT = {
+    FormatProblem.MALFORMED: _l("%(field)s %(format)s: %(detail)s"),
+    FormatProblem.POSITIONAL: _l("%(field)s %(format)s: positional field {}; use {seq} and {year}"),
+    FormatProblem.UNKNOWN_FIELDS: _l("%(field)s %(format)s: unknown field(s) %(fields)s; use {seq} and {year}"),
+    FormatProblem.NO_SEQ: _l("%(field)s %(format)s must contain {seq}, e.g. {seq:02d}/GCN-BTC"),
+    FormatProblem.NESTED: _l("%(field)s %(format)s: a field inside a format specification is not allowed"),
+    FormatProblem.SAME_NUMBER: _l("%(field)s %(format)s gives the same number to every certificate"),
+    FormatProblem.TOO_LONG: _l("%(field)s %(format)s makes numbers longer than %(limit)s characters"),
+}
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
+
+@dataclass(frozen=True)
+class SetupProblem:
+    """One thing wrong with the settings, where it is, worded when shown.
+
+    ``table`` is "contest", a list such as "criteria", or "" for the file as a
+    whole; ``row`` counts that list's rows from 1 (None: the list itself);
+    ``key`` is the setting the problem is about. str() gives the line the
+    command line prints, in the current language: "criteria[2]: 'max' must be above 0".
+    """
+
+    message: LazyString  # may name its subject as %(field)s
+    table: str = ""
+    row: int | None = None
+    key: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        if self.row is not None:
+            return f"{self.table}[{self.row}]"
+        return "contest" if self.table == "contest" else ""
+
+    @property
+    def subject(self) -> str:
+        """How the settings file names what the problem is about: 'max' or [[criteria]]."""
+        if self.key:
+            return f"'{self.key}'"
+        return f"[[{self.table}]]" if self.table and self.table != "contest" else ""
+
+    def text(self, subject: str | None = None) -> str:
+        """The problem without its place, naming its subject as ``subject`` (else as the file does)."""
+        return str(self.message) % {"field": self.subject if subject is None else subject, **self.values}
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text()}" if self.where else self.text()
+
+
+class SetupError(ValueError):
+    """The settings are wrong; ``errors`` says what and where, one problem each."""
+
+    def __init__(self, errors: list[SetupProblem]):
+        super().__init__()
         self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.errors)
+
+
+# Where a setting is: a table of the file and its row (from 1), or the contest's own keys.
+Place = tuple[str, int | None]
+CONTEST: Place = ("contest", None)
+TOP: Place = ("", None)
 
 
 @dataclass
 class _Reader:
-    errors: list[str]
+    errors: list[SetupProblem]
 
-    def text(self, table: dict, key: str, where: str, required: bool = True, default: str = "",
+    def problem(self, message: LazyString, where: Place, key: str, **values: Any) -> None:
+        self.errors.append(SetupProblem(message, table=where[0], row=where[1], key=key, values=values))
+
+    def text(self, table: dict, key: str, where: Place, required: bool = True, default: str = "",
              limit: int | None = None) -> str:
         """Cleaned text; ``limit`` is the width of the column it goes into."""
         value = table.get(key)
         if value is None:
             if required:
-                self.errors.append(f"{where}: '{key}' is required")
+                self.problem(REQUIRED, where, key)
             return default
         if not isinstance(value, str):
-            self.errors.append(f"{where}: '{key}' must be text")
+            self.problem(NOT_TEXT, where, key)
             return default
         value = clean(value)
         if required and not value:
-            self.errors.append(f"{where}: '{key}' must not be empty")
+            self.problem(EMPTY, where, key)
         if limit is not None and len(value) > limit:
-            self.errors.append(f"{where}: '{key}' is longer than {limit} characters")
+            self.problem(TOO_LONG, where, key, limit=limit)
         return value
 
-    def decimal(self, table: dict, key: str, where: str, default: Decimal | None = None,
+    def decimal(self, table: dict, key: str, where: Place, default: Decimal | None = None,
                 positive: bool = False, places: int = 2) -> Decimal | None:
         value = table.get(key)
         if value is None:
             if default is None and positive:
-                self.errors.append(f"{where}: '{key}' is required")
+                self.problem(REQUIRED, where, key)
             return default
         try:
             # str() first: 46.5 in the file means exactly 46.5, not its binary float.
@@ -70,25 +162,23 @@ class _Reader:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            self.errors.append(f"{where}: '{key}' must be a number, not {value!r}")
+            self.problem(NOT_A_NUMBER, where, key, value=repr(value))
             return default
         if number >= 1_000_000:
-            self.errors.append(f"{where}: '{key}' is too large")
+            self.problem(TOO_LARGE, where, key)
             return default
         if number < 0 or (positive and number == 0):
-            self.errors.append(f"{where}: '{key}' must be {'above' if positive else 'at least'} 0")
+            self.problem(NOT_ABOVE_ZERO if positive else BELOW_ZERO, where, key)
             return default
         if number != number.quantize(Decimal(1).scaleb(-places)):
-            self.errors.append(f"{where}: '{key}' has more than {places} decimal places")
+            self.problem(TOO_PRECISE, where, key, places=places)
             return default
         return number
 
     def moment(self, table: dict, key: str, zone: ZoneInfo | None) -> datetime | None:
         value = table.get(key)
         if not isinstance(value, datetime):
-            self.errors.append(
-                f"'{key}' must be a date-time such as 2022-05-20T08:00:00, not {value!r}"
-            )
+            self.problem(NOT_A_MOMENT, TOP, key, value=repr(value))
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=zone) if zone else None
@@ -99,11 +189,11 @@ def parse_contest_file(raw: bytes | str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise SetupError(["the file is not UTF-8 text: save it as UTF-8"]) from None
+        raise SetupError([SetupProblem(NOT_UTF8)]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SetupError([f"not valid TOML: {exc}"]) from None
+        raise SetupError([SetupProblem(NOT_TOML, values={"detail": str(exc)})]) from None
 
 
 def _width(attribute) -> int | None:
@@ -111,53 +201,53 @@ def _width(attribute) -> int | None:
     return getattr(attribute.expression.type, "length", None)
 
 
-def _rows(data: dict, key: str, errors: list[str], required: bool = True) -> list[dict]:
+def _rows(data: dict, key: str, errors: list[SetupProblem], required: bool = True) -> list[dict]:
     rows = data.get(key, [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        errors.append(f"[[{key}]] must be a list of tables")
+        errors.append(SetupProblem(NOT_A_TABLE_LIST, table=key))
         return []
     if required and not rows:
-        errors.append(f"at least one [[{key}]] is required")
+        errors.append(SetupProblem(NO_ROWS, table=key))
     # Compared as stored: " A" and "A" are the same code.
     codes = [clean(c) if isinstance(c, str) else c for c in (r.get("code") for r in rows)]
     duplicates = sorted({str(c) for c in codes if c is not None and codes.count(c) > 1})
     if duplicates:
-        errors.append(f"[[{key}]]: duplicate code(s) {', '.join(duplicates)}")
+        errors.append(SetupProblem(DUPLICATE_CODES, table=key, values={"codes": ", ".join(duplicates)}))
     return rows
 
 
 def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> Contest:
     """Validate everything first, then create or update the contest by slug."""
-    errors: list[str] = []
+    errors: list[SetupProblem] = []
     read = _Reader(errors)
-    slug = read.text(data, "slug", "contest", limit=_width(Contest.slug))
+    slug = read.text(data, "slug", CONTEST, limit=_width(Contest.slug))
     if slug and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
-        errors.append("contest: 'slug' may hold only ASCII letters, digits and '-'")
-    timezone_name = read.text(data, "timezone", "contest", required=False, default="Asia/Ho_Chi_Minh",
+        read.problem(BAD_SLUG, CONTEST, "slug")
+    timezone_name = read.text(data, "timezone", CONTEST, required=False, default="Asia/Ho_Chi_Minh",
                               limit=_width(Contest.timezone))
     try:
         zone = ZoneInfo(timezone_name)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(f"contest: unknown timezone {timezone_name!r}")
+        read.problem(UNKNOWN_TIMEZONE, CONTEST, "timezone", name=repr(timezone_name))
         zone = None
     opens_at = read.moment(data, "opens_at", zone)
     closes_at = read.moment(data, "closes_at", zone)
     if opens_at and closes_at and closes_at <= opens_at:
-        errors.append("'closes_at' must be after 'opens_at'")
-    name = read.text(data, "name", "contest", limit=_width(Contest.name))
-    organizer = read.text(data, "organizer", "contest", limit=_width(Contest.organizer))
-    place = read.text(data, "place", "contest", required=False, limit=_width(Contest.place))
-    code_prefix = read.text(data, "code_prefix", "contest", required=False,
+        read.problem(CLOSES_BEFORE_OPENS, TOP, "closes_at")
+    name = read.text(data, "name", CONTEST, limit=_width(Contest.name))
+    organizer = read.text(data, "organizer", CONTEST, limit=_width(Contest.organizer))
+    place = read.text(data, "place", CONTEST, required=False, limit=_width(Contest.place))
+    code_prefix = read.text(data, "code_prefix", CONTEST, required=False,
                             default=slug.split("-")[0].upper(), limit=_width(Contest.code_prefix))
 
     categories = [
-        (read.text(r, "code", f"categories[{i}]", limit=_width(Category.code)),
-         read.text(r, "name", f"categories[{i}]", limit=_width(Category.name)))
+        (read.text(r, "code", ("categories", i), limit=_width(Category.code)),
+         read.text(r, "name", ("categories", i), limit=_width(Category.name)))
         for i, r in enumerate(_rows(data, "categories", errors), 1)
     ]
     criteria = []
     for i, r in enumerate(_rows(data, "criteria", errors), 1):
-        where = f"criteria[{i}]"
+        where = ("criteria", i)
         criteria.append((
             read.text(r, "code", where, limit=_width(Criterion.code)),
             read.text(r, "name", where, limit=_width(Criterion.name)),
@@ -166,10 +256,10 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         ))
     tiers = []
     for i, r in enumerate(_rows(data, "tiers", errors), 1):
-        where = f"tiers[{i}]"
+        where = ("tiers", i)
         quota = r.get("quota")
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
-            errors.append(f"{where}: 'quota' must be a whole number ≥ 0")
+            read.problem(NOT_A_QUOTA, where, "quota")
             quota = 0
         tiers.append((read.text(r, "code", where, limit=_width(PrizeTier.code)),
                       read.text(r, "name", where, limit=_width(PrizeTier.name)), quota,
@@ -177,25 +267,26 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     tier_codes = {t[0] for t in tiers}
     documents = []
     for i, r in enumerate(_rows(data, "documents", errors, required=False), 1):
-        where = f"documents[{i}]"
+        where = ("documents", i)
         doc_tiers = r.get("tiers", [])
         if not isinstance(doc_tiers, list) or not doc_tiers:
-            errors.append(f"{where}: 'tiers' must list tier codes, e.g. [\"A\", \"B\"]")
+            read.problem(NO_TIER_LIST, where, "tiers")
             doc_tiers = []
         for n, code in enumerate(doc_tiers):
             if code not in tier_codes:
-                errors.append(f"{where}: unknown tier {code!r}")
+                read.problem(UNKNOWN_TIER, where, "tiers", code=repr(code))
             elif code in doc_tiers[:n]:
-                errors.append(f"{where}: tier {code!r} listed twice")
+                read.problem(TIER_TWICE, where, "tiers", code=repr(code))
         number_format = read.text(r, "number_format", where, limit=_width(DocumentKind.number_format))
         if number_format:
             try:
                 validate_number_format(number_format)
             except NumberFormatError as exc:
-                errors.append(f"{where}: 'number_format' {exc}")
+                read.problem(NUMBER_FORMAT[exc.problem], where, "number_format",
+                             format=repr(exc.format), **exc.details)
         dated = r.get("date")
         if dated is not None and not (isinstance(dated, date) and not isinstance(dated, datetime)):
-            errors.append(f"{where}: 'date' must be a date such as 2022-12-20")
+            read.problem(NOT_A_DATE, where, "date")
             dated = None
         documents.append(dict(
             code=read.text(r, "code", where, limit=_width(DocumentKind.code)),
@@ -214,7 +305,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         contest = Contest(slug=slug, entry_seq=0)
         db.session.add(contest)
     elif contest.is_locked:
-        raise SetupError([f"contest {slug} is finalized: its settings can no longer change"])
+        raise SetupError([SetupProblem(LOCKED, values={"slug": slug})])
     else:
         # Checked before anything changes: the database would refuse it at flush anyway.
         errors.extend(_maxima_below_given_scores(contest, criteria))
@@ -227,30 +318,28 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
 
     _sync(contest.categories, Category, categories,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], position=pos),
-          in_use=lambda obj: _exists(Entry.category_id == obj.id))
+          in_use=lambda obj: _exists(Entry.category_id == obj.id), in_use_message=CATEGORY_IN_USE)
     _sync(contest.criteria, Criterion, criteria,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], max_points=row[2],
                                      weight=row[3], position=pos),
-          in_use=lambda obj: _exists(Score.criterion_id == obj.id))
+          in_use=lambda obj: _exists(Score.criterion_id == obj.id), in_use_message=CRITERION_IN_USE)
     _sync(contest.tiers, PrizeTier, tiers,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], quota=row[2],
-                                     min_score=row[3], position=pos),
-          in_use=lambda obj: False)
+                                     min_score=row[3], position=pos))
     if not contest.rounds:
         contest.rounds.append(Round(number=1, name=clean(data.get("round_name", "")) or "1"))
     db.session.flush()
     tiers_by_code = {t.code: t for t in contest.tiers}
     _sync(contest.documents, DocumentKind, [(d["code"], d) for d in documents],
           lambda obj, row, pos: _set(obj, **{k: v for k, v in row[1].items() if k != "tiers"},
-                                     tiers=[tiers_by_code[c] for c in row[1]["tiers"]]),
-          in_use=lambda obj: False)
+                                     tiers=[tiers_by_code[c] for c in row[1]["tiers"]]))
     db.session.flush()
     record("contest.created" if created else "contest.updated", contest=contest, actor=actor,
            target=slug)
     return contest
 
 
-def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[str]:
+def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[SetupProblem]:
     """A criterion's new maximum must not fall below a score a judge already gave."""
     highest = dict(db.session.execute(
         select(Criterion.code, func.max(Score.points))
@@ -259,7 +348,8 @@ def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[
         .group_by(Criterion.code)
     ).all())
     return [
-        f"criteria[{i}]: 'max' {new_max} is below a score already given ({highest[code]})"
+        SetupProblem(MAX_BELOW_SCORES, table="criteria", row=i, key="max",
+                     values={"max": new_max, "highest": highest[code]})
         for i, (code, _, new_max, _) in enumerate(criteria, 1)
         if code in highest and new_max is not None and new_max < highest[code]
     ]
@@ -274,14 +364,16 @@ def _exists(condition) -> bool:
     return db.session.execute(select(1).where(condition).limit(1)).first() is not None
 
 
-def _sync(current: list, model, rows: list[tuple], update, in_use) -> None:
-    """Update rows matched by code, add new ones, remove the unused missing ones."""
+def _sync(current: list, model, rows: list[tuple], update,
+          in_use: Callable[[Any], bool] | None = None, in_use_message: LazyString | None = None) -> None:
+    """Update rows matched by code, add new ones, remove the missing ones not ``in_use``."""
     by_code = {obj.code: obj for obj in current}
     wanted = {row[0] for row in rows}
     for obj in list(current):
         if obj.code not in wanted:
-            if in_use(obj):
-                raise SetupError([f"{model.__tablename__} {obj.code!r} is in use and cannot be removed"])
+            if in_use is not None and in_use(obj):
+                raise SetupError([SetupProblem(in_use_message, table=model.__tablename__,
+                                               values={"code": repr(obj.code)})])
             current.remove(obj)
     for position, row in enumerate(rows):
         obj = by_code.get(row[0])

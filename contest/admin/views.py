@@ -28,9 +28,9 @@ bp = Blueprint("admin", __name__)
 
 PHASE_LABELS = {
     ContestPhase.OPEN: _l("Open for entries"),
-    ContestPhase.JUDGING: _l("Judging"),
-    ContestPhase.FINALIZED: _l("Finalized"),
-    ContestPhase.PUBLISHED: _l("Published"),
+    ContestPhase.JUDGING: _l("Judging in progress"),
+    ContestPhase.FINALIZED: _l("Results finalized"),
+    ContestPhase.PUBLISHED: _l("Results published"),
 }
 STATUS_LABELS = {
     EntryStatus.SUBMITTED: _l("Submitted"),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from contest.audit import record
@@ -13,14 +15,22 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
-    """An account cannot be created or changed as asked."""
+    """An account cannot be created or changed as asked.
+
+    Its message is lazy: str() words it in the current language. ``field``
+    names what it is about: "email", "name" or "password".
+    """
+
+    def __init__(self, message: LazyString, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 def normalize_email(email: str) -> str:
     try:
         return validate_email(clean(email), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise AccountError(str(exc)) from None
+    except EmailNotValidError:
+        raise AccountError(_l("this is not a valid email address"), "email") from None
 
 
 def user_by_email(email: str) -> User | None:
@@ -30,7 +40,7 @@ def user_by_email(email: str) -> User | None:
 def register_author(email: str, name: str, password: str) -> User:
     email = normalize_email(email)
     if user_by_email(email) is not None:
-        raise AccountError("email_taken")
+        raise AccountError(_l("An account with this email already exists."), "email")
     return upsert_user(email, name, [Role.AUTHOR], password)
 
 
@@ -40,14 +50,15 @@ def upsert_user(email: str, name: str, roles: list[Role], password: str | None,
     email = normalize_email(email)
     name = clean(name)
     if not name:
-        raise AccountError("a name is required")
+        raise AccountError(_l("a name is required"), "name")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(_l("the password needs at least %(min)s characters", min=MIN_PASSWORD_LENGTH),
+                           "password")
     user = user_by_email(email)
     created = user is None
     if created:
         if password is None:
-            raise AccountError("a password is required for a new account")
+            raise AccountError(_l("a password is required for a new account"), "password")
         user = User(email=email, name=name)
         db.session.add(user)
     else:

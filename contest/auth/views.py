@@ -53,10 +53,7 @@ def register():
         try:
             user = register_author(form.email.data, form.name.data, form.password.data)
         except AccountError as exc:
-            if str(exc) == "email_taken":
-                form.email.errors.append(_("An account with this email already exists."))
-            else:
-                form.email.errors.append(str(exc))
+            form[exc.field].errors.append(str(exc))
         else:
             db.session.commit()
             login_user(user)

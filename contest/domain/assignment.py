@@ -6,7 +6,16 @@ from collections.abc import Hashable, Iterable, Sequence
 
 
 class AssignmentError(ValueError):
-    """The requested assignment cannot be made."""
+    """The requested assignment cannot be made.
+
+    Besides the English message, it says why in plain values, so that a page can
+    word it in its own language: ``per_entry`` judges were asked for each entry,
+    and only ``available`` can read ``entry`` (None: any entry, the panel is too small).
+    """
+
+    def __init__(self, message: str, per_entry: int, available: int, entry: Hashable | None = None):
+        super().__init__(message)
+        self.per_entry, self.available, self.entry = per_entry, available, entry
 
 
 Pair = tuple[Hashable, Hashable]  # (entry, judge)
@@ -35,10 +44,11 @@ def assign_balanced(
     interest) are never put on that entry. Returns the new pairs only.
     """
     if per_entry < 1:
-        raise AssignmentError("per_entry must be at least 1")
+        raise AssignmentError("per_entry must be at least 1", per_entry, len(judges))
     if per_entry > len(judges):
         raise AssignmentError(
-            f"{per_entry} judges per entry asked, but only {len(judges)} judges exist"
+            f"{per_entry} judges per entry asked, but only {len(judges)} judges exist",
+            per_entry, len(judges),
         )
     existing = list(existing)
     excluded = set(excluded)
@@ -55,7 +65,8 @@ def assign_balanced(
             continue
         free = [j for j in judges if j not in current and (entry, j) not in excluded]
         if len(free) < need:
-            raise AssignmentError(f"entry {entry}: only {len(free)} judges can read it")
+            raise AssignmentError(f"entry {entry}: only {len(free)} judges can read it",
+                                  per_entry, len(free), entry)
         # Equal loads are broken by a rotating start, so pairings vary.
         free.sort(key=lambda j: (load[j], (order[j] - turn) % len(judges)))
         for judge in free[:need]:

@@ -104,7 +104,10 @@ class AddJudgeForm(FlaskForm):
                        filters=[clean])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[DataRequired(),
+                    Length(min=MIN_PASSWORD_LENGTH,
+                           message=_l("The password needs at least %(min)d characters.")),
+                    Length(max=200)],
         description=_l("Give it to the judge yourself. An existing account keeps its own password."),
     )
     add = SubmitField(_l("Add judge"))

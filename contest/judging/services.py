@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from contest.audit import record
@@ -27,13 +29,21 @@ from contest.models.types import utcnow
 
 
 class JudgingError(ValueError):
-    """A judging action that the contest's state or the input does not allow."""
+    """A judging action that the contest's state or the input does not allow.
+
+    Its message is lazy: str() words it in the current language.
+    """
 
 
 def start_judging(contest: Contest, actor: User | None) -> None:
     """Close submissions and open scoring."""
     if contest.phase is not ContestPhase.OPEN:
-        raise JudgingError(f"contest {contest.slug} is {contest.phase}, not open")
+        slug = contest.slug
+        raise JudgingError({
+            ContestPhase.JUDGING: _l("contest %(slug)s is judging, not open", slug=slug),
+            ContestPhase.FINALIZED: _l("contest %(slug)s is finalized, not open", slug=slug),
+            ContestPhase.PUBLISHED: _l("contest %(slug)s is published, not open", slug=slug),
+        }[contest.phase])
     contest.phase = ContestPhase.JUDGING
     record("contest.judging_started", contest=contest, actor=actor, target=contest.slug)
 
@@ -61,9 +71,14 @@ def assign_judges(
     assignments were added.
     """
     if contest.phase is not ContestPhase.JUDGING:
-        raise JudgingError(f"contest {contest.slug} is {contest.phase}: start judging first")
+        slug = contest.slug
+        raise JudgingError({
+            ContestPhase.OPEN: _l("contest %(slug)s is open: start judging first", slug=slug),
+            ContestPhase.FINALIZED: _l("contest %(slug)s is finalized: start judging first", slug=slug),
+            ContestPhase.PUBLISHED: _l("contest %(slug)s is published: start judging first", slug=slug),
+        }[contest.phase])
     if not panel:
-        raise JudgingError("choose at least one judge")
+        raise JudgingError(_l("choose at least one judge"))
     round_ = contest.current_round
     entries = [e.id for e in rankable_entries(contest)]
     existing = list(db.session.execute(
@@ -84,10 +99,11 @@ def assign_judges(
 
 @dataclass
 class SheetErrors(ValueError):
-    """Per-criterion messages, keyed by criterion id, plus general ones."""
+    """Per-criterion problems ("missing", "out_of_range", "too_precise") by criterion id,
+    plus general messages (lazy: str() words them in the current language)."""
 
     by_criterion: dict[int, str]
-    general: list[str]
+    general: list[LazyString]
 
 
 def save_sheet(
@@ -105,7 +121,12 @@ def save_sheet(
     """
     contest = assignment.round.contest
     if contest.phase is not ContestPhase.JUDGING:
-        raise SheetErrors({}, [f"contest {contest.slug} is {contest.phase}: scores cannot change"])
+        slug = contest.slug
+        raise SheetErrors({}, [{
+            ContestPhase.OPEN: _l("contest %(slug)s is open: scores cannot change", slug=slug),
+            ContestPhase.FINALIZED: _l("contest %(slug)s is finalized: scores cannot change", slug=slug),
+            ContestPhase.PUBLISHED: _l("contest %(slug)s is published: scores cannot change", slug=slug),
+        }[contest.phase]])
     criteria = contest.criteria
     errors: dict[int, str] = {}
     for criterion in criteria:

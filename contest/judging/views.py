@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,7 +44,7 @@ from contest.judging.worklist import (
     sheet_state,
     sheet_total,
 )
-from contest.models import Assignment, Contest, ContestPhase, EntryFile, Role
+from contest.models import Assignment, Contest, ContestPhase, Entry, EntryFile, Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("judging", __name__)
@@ -62,7 +62,7 @@ def file_size_text(size: int) -> str:
     for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
         if size >= factor:
             return f"{format_decimal(size / factor, format='#,##0.#')} {unit}"
-    return _("%(count)s bytes", count=size)
+    return ngettext("%(num)d byte", "%(num)d bytes", size)
 
 
 @bp.context_processor
@@ -133,7 +133,7 @@ def store_sheet(contest: Contest, form: ScoreSheetForm, assignment: Assignment):
                 message = SHEET_MESSAGES[problem] % {"max": points_text(criterion.max_points)}
                 form.points_field(criterion).errors.append(message)
         for message in errors.general:
-            flash(message, "danger")
+            flash(str(message), "danger")
         flash(str(NOTHING_SAVED), "danger")
         return None
     db.session.commit()
@@ -196,7 +196,7 @@ def add_judge_account(slug: str):
             user, created = add_judge(form.email.data, form.name.data, form.password.data,
                                       actor=current_user)
         except AccountError as exc:
-            form.email.errors.append(str(exc))
+            form[exc.field].errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Judge account created for %(name)s.", name=user.name) if created else
@@ -220,14 +220,28 @@ def assign(slug: str):
         try:
             added = assign_judges(contest, [panel[i] for i in form.judges.data], per_entry,
                                   actor=current_user)
-        except (JudgingError, AssignmentError) as exc:
+        except JudgingError as exc:
             form.judges.errors.append(str(exc))
+        except AssignmentError as exc:
+            form.judges.errors.append(assignment_refusal(exc))
         else:
             db.session.commit()
-            flash(_("%(count)s assignments added.", count=added) if added else
+            flash(ngettext("%(num)d assignment added.", "%(num)d assignments added.", added) if added else
                   _("Nothing to add: every entry already has its judges."), "success")
             return redirect(url_for(".judges_page", slug=slug))
     return render_judges_page(contest, assign_form=form)
+
+
+def assignment_refusal(exc: AssignmentError) -> str:
+    """Why the judges could not be assigned, in the page's language."""
+    if exc.entry is not None:
+        entry = db.session.get(Entry, exc.entry)
+        return _("Only %(available)s of the chosen judges can read entry %(code)s, and %(k)s are needed.",
+                 available=exc.available, code=entry.code if entry else exc.entry, k=exc.per_entry)
+    if exc.per_entry < 1:
+        return _("Give at least one judge per entry.")
+    return _("%(k)s judges per entry need at least %(k)s judges chosen; you chose %(chosen)s.",
+             k=exc.per_entry, chosen=exc.available)
 
 
 @bp.get("/c/<slug>/organize/progress")

@@ -5,6 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -34,7 +36,10 @@ from contest.models.types import utcnow
 
 
 class ResultsError(ValueError):
-    """A results action the contest's state or the input does not allow."""
+    """A results action the contest's state or the input does not allow.
+
+    Its message is lazy: str() words it in the current language.
+    """
 
 
 @dataclass
@@ -168,7 +173,12 @@ def ranking_records(ranking: Ranking) -> list[dict]:
 
 def _require_judging(contest: Contest) -> None:
     if contest.phase is not ContestPhase.JUDGING:
-        raise ResultsError(f"contest {contest.slug} is {contest.phase}, not judging")
+        slug = contest.slug
+        raise ResultsError({
+            ContestPhase.OPEN: _l("contest %(slug)s is open, not judging", slug=slug),
+            ContestPhase.FINALIZED: _l("contest %(slug)s is finalized, not judging", slug=slug),
+            ContestPhase.PUBLISHED: _l("contest %(slug)s is published, not judging", slug=slug),
+        }[contest.phase])
 
 
 def resolve_tie(contest: Contest, codes: list[str], reason: str, actor: User | None) -> TieResolution:
@@ -176,21 +186,23 @@ def resolve_tie(contest: Contest, codes: list[str], reason: str, actor: User | N
     _require_judging(contest)
     reason = reason.strip()
     if not reason:
-        raise ResultsError("give the reason for this order")
+        raise ResultsError(_l("give the reason for this order"))
     if len(set(codes)) != len(codes):
-        raise ResultsError("each entry code may appear only once")
+        raise ResultsError(_l("each entry code may appear only once"))
     ranking = compute_ranking(contest)
     by_code = {row.entry.code: row for row in ranking.ranked}
     unknown = [c for c in codes if c not in by_code]
     if unknown:
-        raise ResultsError(f"not ranked entries of {contest.slug}: {', '.join(unknown)}")
+        raise ResultsError(_l("not ranked entries of %(slug)s: %(codes)s",
+                              slug=contest.slug, codes=", ".join(unknown)))
     group = next((g for g in ranking.equal_groups() if {r.entry.code for r in g} == set(codes)), None)
     if group is None:
-        ties = "; ".join(" ".join(t.codes) for t in ranking.ties) or "none"
-        raise ResultsError(
-            "these codes are not exactly one group of equal scores; "
-            f"boundary ties now: {ties}"
-        )
+        if not ranking.ties:
+            raise ResultsError(_l("these codes are not exactly one group of equal scores; "
+                                  "boundary ties now: none"))
+        raise ResultsError(_l("these codes are not exactly one group of equal scores; "
+                              "boundary ties now: %(ties)s",
+                              ties="; ".join(" ".join(t.codes) for t in ranking.ties)))
     ids = {by_code[c].entry.id for c in codes}
     for old in db.session.scalars(select(TieResolution).where(TieResolution.contest_id == contest.id)):
         if set(old.entry_ids) == ids:
@@ -216,11 +228,12 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
     ranking = compute_ranking(contest)
     if ranking.incomplete:
         codes = [r.entry.code for r in ranking.incomplete]
-        raise ResultsError(f"{len(codes)} entries are not fully scored: {', '.join(codes[:20])}"
-                           + (" …" if len(codes) > 20 else ""))
+        raise ResultsError(lazy_ngettext(
+            "%(num)d entry is not fully scored: %(codes)s", "%(num)d entries are not fully scored: %(codes)s",
+            len(codes), codes=", ".join(codes[:20]) + (" …" if len(codes) > 20 else "")))
     if ranking.ties:
-        raise ResultsError("unresolved boundary ties: "
-                           + "; ".join(" ".join(t.codes) for t in ranking.ties))
+        raise ResultsError(_l("unresolved boundary ties: %(ties)s",
+                              ties="; ".join(" ".join(t.codes) for t in ranking.ties)))
     now = utcnow()
     awards = [
         Award(contest=contest, entry=row.entry, tier=row.tier, rank=row.rank,
@@ -240,7 +253,12 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
 
 def publish(contest: Contest, actor: User | None) -> None:
     if contest.phase is not ContestPhase.FINALIZED:
-        raise ResultsError(f"contest {contest.slug} is {contest.phase}: finalize it first")
+        slug = contest.slug
+        raise ResultsError({
+            ContestPhase.OPEN: _l("contest %(slug)s is open: finalize it first", slug=slug),
+            ContestPhase.JUDGING: _l("contest %(slug)s is judging: finalize it first", slug=slug),
+            ContestPhase.PUBLISHED: _l("contest %(slug)s is published: finalize it first", slug=slug),
+        }[contest.phase])
     contest.phase = ContestPhase.PUBLISHED
     contest.published_at = utcnow()
     record("contest.published", contest=contest, actor=actor, target=contest.slug)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from contest.admin.views import PHASE_LABELS
@@ -84,8 +85,9 @@ def finalize_results(slug: str):
         db.session.rollback()
         return ranking_page(contest, finalize_refused=str(exc))
     db.session.commit()
-    flash(_("The results are final: %(count)s prizes awarded and their certificates issued.",
-            count=len(awards)), "success")
+    flash(ngettext("The results are final: %(num)d prize awarded and its certificates issued.",
+                   "The results are final: %(num)d prizes awarded and their certificates issued.",
+                   len(awards)), "success")
     return redirect(url_for(".ranking", slug=slug))
 
 
