@@ -10,12 +10,13 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from config import Config
+from tests.conftest import CSRF_RE
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "contest" / "translations" / "vi" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2)}
+            "lazy_ngettext": (1, 2), "N_": None, "N_plural": (1, 2)}
 
 
 def extracted_msgids() -> set[str]:
@@ -89,3 +90,22 @@ def test_english_is_one_click_away(vi_client):
 def test_language_switch_never_redirects_elsewhere(client):
     response = client.get("/lang/vi?next=https://evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_wtforms_own_messages_are_in_vietnamese_too(vi_client):
+    """WTForms ships no Vietnamese: its messages come from our catalog."""
+    page = vi_client.get("/auth/register")
+    token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
+    html = vi_client.post("/auth/register", data={
+        "csrf_token": token, "name": "", "email": "khong-phai-email", "password": "ngan",
+        "confirm": "ngan"}).get_data(as_text=True)
+    assert "Mục này là bắt buộc." in html
+    assert "Địa chỉ email không hợp lệ." in html
+    assert "This field is required." not in html and "Invalid email address." not in html
+
+
+def test_wtforms_messages_stay_english_in_english(client):
+    page = client.get("/auth/register")
+    token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
+    html = client.post("/auth/register", data={"csrf_token": token, "name": ""}).get_data(as_text=True)
+    assert "This field is required." in html

@@ -6,13 +6,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -24,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from contest.admin.setup import CLOSES_BEFORE_OPENS, SetupProblem
+from contest.forms import Form, SubForm
 from contest.models import Contest, EntryStatus
 from contest.text import clean
 
@@ -50,7 +49,7 @@ class DecimalCommaField(DecimalField):
         return "" if self.data is None else format(self.data.normalize(), "f")
 
 
-class CriterionRow(Form):
+class CriterionRow(SubForm):
     code = StringField(_l("Code"), validators=[Length(max=30)], filters=[clean])
     name = StringField(_l("Criterion"), validators=[Length(max=200)], filters=[clean])
     max_points = DecimalCommaField(_l("Max points"), validators=[Optional()])
@@ -67,7 +66,7 @@ class CriterionRow(Form):
         return row
 
 
-class TierRow(Form):
+class TierRow(SubForm):
     order = IntegerField(_l("Order"), validators=[Optional()])
     code = StringField(_l("Code"), validators=[Length(max=20)], filters=[clean])
     name = StringField(_l("Prize"), validators=[Length(max=100)], filters=[clean])
@@ -86,14 +85,14 @@ class TierRow(Form):
         return row
 
 
-class DocumentRow(Form):
+class DocumentRow(SubForm):
     code = HiddenField()
     signer_title = TextAreaField(_l("Signer's title"), filters=[clean], render_kw={"rows": 2})
     signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[clean])
     number_format = StringField(_l("Number format"), validators=[Length(max=100)], filters=[clean])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Everything an organizer may edit in the browser; the rest stays as the file set it."""
 
     name = StringField(_l("Contest name"), validators=[DataRequired(), Length(max=300)], filters=[clean])
@@ -207,7 +206,7 @@ def _local(moment: datetime, contest: Contest) -> datetime:
     return moment.astimezone(contest.tz).replace(tzinfo=None)
 
 
-class EntrySearchForm(FlaskForm):
+class EntrySearchForm(Form):
     """The entries list's search box and filters (a GET form: no CSRF token)."""
 
     class Meta:

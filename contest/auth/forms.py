@@ -1,21 +1,21 @@
 """Registration and login forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.forms import Form
 from contest.text import clean
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()], filters=[clean])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me logged in"))
     submit = SubmitField(_l("Log in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[clean])
     password = PasswordField(

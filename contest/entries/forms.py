@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from contest.entries.services import EntryFields
+from contest.forms import Form
 from contest.models import AuthorKind, Contest, Entry, EntryFile
 from contest.text import clean, split_names
 
@@ -33,13 +33,13 @@ def accepted_extensions() -> tuple[str, ...]:
     return tuple(current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
 
 
-def web_link(form: FlaskForm, field: URLField) -> None:
+def web_link(form: Form, field: URLField) -> None:
     """Only ordinary web addresses: they are shown to judges as links."""
     if field.data and not field.data.lower().startswith(("http://", "https://")):
         raise ValidationError(_l("Give a web address starting with http:// or https://."))
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     title = StringField(_l("Title of the entry"), validators=[DataRequired(), Length(max=500)],
                         filters=[clean])
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])

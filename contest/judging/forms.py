@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     Field,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import NumberInput
 
 from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.forms import Form
 from contest.models import Criterion
 from contest.text import clean
 
@@ -66,7 +66,7 @@ def points_field_name(criterion_id: int) -> str:
     return f"points_{criterion_id}"
 
 
-class ScoreSheetForm(FlaskForm):
+class ScoreSheetForm(Form):
     """Built per contest with ``for_criteria``: the fields depend on the rubric."""
 
     comment = TextAreaField(_l("Comment"), filters=[clean], validators=[Length(max=5000)],
@@ -97,7 +97,7 @@ class ScoreSheetForm(FlaskForm):
         return {c.id: self.points_field(c).data for c in self.criteria}
 
 
-class AddJudgeForm(FlaskForm):
+class AddJudgeForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)],
                        filters=[clean])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
@@ -118,7 +118,7 @@ class AssignMode:
     BALANCED = "balanced"
 
 
-class AssignJudgesForm(FlaskForm):
+class AssignJudgesForm(Form):
     judges = SelectMultipleField(
         _l("Judges"), coerce=int,
         validators=[DataRequired(message=_l("Choose at least one judge."))],

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from contest.forms import Form
 from contest.text import clean
 
 
-class ResolveTieForm(FlaskForm):
+class ResolveTieForm(Form):
     """The tied entries' codes (as shown), a position for each, and the reason.
 
     Build it with ``for_codes``: the position fields depend on the group.
