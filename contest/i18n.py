@@ -38,6 +38,16 @@ def local_time(value: datetime | None, tz: str | ZoneInfo = DEFAULT_TIMEZONE, wi
     return text
 
 
+def file_size_text(size: int) -> str:
+    """1,2 MB in Vietnamese, 1.2 MB in English."""
+    from flask_babel import format_decimal, ngettext
+
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if size >= factor:
+            return f"{format_decimal(size / factor, format='#,##0.#')} {unit}"
+    return ngettext("%(num)d byte", "%(num)d bytes", size)
+
+
 def score_text(value: Fraction | None) -> str:
     return format_score(value) or "—"
 
@@ -49,6 +59,7 @@ def register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["score"] = score_text
+    app.jinja_env.filters["file_size"] = file_size_text
 
     @app.context_processor
     def template_globals() -> dict:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_decimal, ngettext
+from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,16 +58,9 @@ NOTHING_SAVED = _l("Nothing was saved. Please correct the scores marked below.")
 UNFINISHED_SHOWN = 100
 
 
-def file_size_text(size: int) -> str:
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
-        if size >= factor:
-            return f"{format_decimal(size / factor, format='#,##0.#')} {unit}"
-    return ngettext("%(num)d byte", "%(num)d bytes", size)
-
-
 @bp.context_processor
 def judging_helpers() -> dict:
-    return {"points_text": points_text, "file_size_text": file_size_text,
+    return {"points_text": points_text,
             "score_text": format_score, "SheetState": SheetState, "SheetFilter": SheetFilter}
 
 
