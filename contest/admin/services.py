@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from contest.admin.setup import apply_contest_settings
+from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
 from contest.models import (
@@ -37,7 +38,7 @@ class SheetCounts:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+        return percent(self.submitted, self.assigned)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from contest.audit import record
 from contest.auth.services import normalize_email, upsert_user, user_by_email
 from contest.domain.assignment import assign_balanced, assign_every_judge
+from contest.domain.progress import percent
 from contest.extensions import db
 from contest.models import (
     Assignment,
@@ -177,23 +178,7 @@ class JudgeProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.submitted / self.assigned) if self.assigned else 0
-
-
-def judging_progress(contest: Contest) -> list[JudgeProgress]:
-    """Assigned and submitted sheets per judge in the current round."""
-    rows = db.session.execute(
-        select(User, func.count(Assignment.id), func.count(Assignment.submitted_at))
-        .join(Assignment, Assignment.judge_id == User.id)
-        .where(Assignment.round_id == contest.current_round.id)
-        .group_by(User.id)
-        .order_by(User.name)
-    ).all()
-    return [JudgeProgress(user, assigned, submitted) for user, assigned, submitted in rows]
-
-
-def criteria_by_code(contest: Contest) -> dict[str, Criterion]:
-    return {c.code: c for c in contest.criteria}
+        return percent(self.submitted, self.assigned)
 
 
 def judge_loads(contest: Contest) -> list[JudgeProgress]:
@@ -207,6 +192,11 @@ def judge_loads(contest: Contest) -> list[JudgeProgress]:
         .order_by(User.name, User.id)
     ).all()
     return [JudgeProgress(user, assigned, submitted) for user, assigned, submitted in rows]
+
+
+def judging_progress(contest: Contest) -> list[JudgeProgress]:
+    """The judges who have sheets in the current round, with how many are submitted."""
+    return [load for load in judge_loads(contest) if load.assigned]
 
 
 def add_judge(email: str, name: str, password: str, actor: User | None) -> tuple[User, bool]:
@@ -241,7 +231,7 @@ class JudgingOverview:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.submitted / self.sheets) if self.sheets else 0
+        return percent(self.submitted, self.sheets)
 
 
 def judging_overview(contest: Contest) -> JudgingOverview:

@@ -12,6 +12,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
 from contest.models import Assignment, Contest, Entry, Round, User
@@ -39,7 +40,7 @@ class JudgeContest:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+        return percent(self.submitted, self.assigned)
 
 
 @dataclass(frozen=True)

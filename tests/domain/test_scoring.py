@@ -145,3 +145,10 @@ def test_to_decimal_never_goes_through_floats():
 
 def test_format_score_of_no_score_is_none():
     assert format_score(None) is None
+
+
+@pytest.mark.parametrize(("done", "total", "expected"), [(0, 0, 0), (0, 3, 0), (1, 3, 33), (2, 3, 67), (3, 3, 100)])
+def test_progress_percent(done, total, expected):
+    from contest.domain.progress import percent
+
+    assert percent(done, total) == expected
