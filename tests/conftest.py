@@ -3,6 +3,7 @@ a client with a real CSRF-protected login, and factories that return callables."
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -220,3 +221,30 @@ def finalized_demo(demo_contest):
     finalize(demo_contest, actor=None)
     db.session.commit()
     return demo_contest
+
+
+@pytest.fixture
+def live_server(_schema, tmp_path):
+    """The app on a real port, on a database other threads can share."""
+
+    class Config(TestConfig):
+        INSTANCE_PATH = tmp_path / "instance"
+        UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
+        if not ON_POSTGRES:
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.db'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        if ON_POSTGRES:
+            _empty_tables()
+        db.engine.dispose()

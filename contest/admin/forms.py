@@ -54,6 +54,8 @@ class CriterionRow(SubForm):
     name = StringField(_l("Criterion"), validators=[Length(max=200)], filters=[clean])
     max_points = DecimalCommaField(_l("Max points"), validators=[Optional()])
     weight = DecimalCommaField(_l("Weight"), validators=[Optional()])
+    step = SelectField(_l("Step"), choices=[("1", "1"), ("0.5", "0.5"), ("0.25", "0.25"), ("0.1", "0.1")],
+                       default="0.5")
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
@@ -63,6 +65,7 @@ class CriterionRow(SubForm):
         row = {"code": self.code.data, "name": self.name.data, "max": self.max_points.data}
         if self.weight.data is not None:
             row["weight"] = self.weight.data
+        row["step"] = self.step.data or "0.5"
         return row
 
 
@@ -121,8 +124,8 @@ class SettingsForm(Form):
             "place": contest.place,
             "opens_at": _local(contest.opens_at, contest),
             "closes_at": _local(contest.closes_at, contest),
-            "criteria": [{"code": c.code, "name": c.name, "max_points": c.max_points, "weight": c.weight}
-                         for c in contest.criteria] + [{}],
+            "criteria": [{"code": c.code, "name": c.name, "max_points": c.max_points, "weight": c.weight,
+                          "step": format(c.step.normalize(), "f")} for c in contest.criteria] + [{}],
             "tiers": [{"order": i, "code": t.code, "name": t.name, "quota": t.quota,
                        "min_score": t.min_score} for i, t in enumerate(contest.tiers, 1)] + [{}],
             "documents": [{"code": d.code, "signer_title": d.signer_title, "signer_name": d.signer_name,

@@ -204,8 +204,10 @@ def current_settings(contest: Contest) -> dict[str, Any]:
         "opens_at": contest.opens_at,
         "closes_at": contest.closes_at,
         "categories": [{"code": c.code, "name": c.name} for c in contest.categories],
-        "criteria": [{"code": c.code, "name": c.name, "max": c.max_points, "weight": c.weight}
-                     for c in contest.criteria],
+        "conflict_same_organization": contest.conflict_same_organization,
+        "conflict_same_district": contest.conflict_same_district,
+        "criteria": [{"code": c.code, "name": c.name, "max": c.max_points, "weight": c.weight,
+                      "step": c.step} for c in contest.criteria],
         "tiers": [_tier_settings(t.code, t.name, t.quota, t.min_score) for t in contest.tiers],
         "documents": [
             {"code": d.code, "title": d.title, "issuer": d.issuer, "preamble": d.preamble,

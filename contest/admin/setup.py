@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from contest.audit import record
 from contest.domain.numbering import FormatProblem, NumberFormatError, validate_number_format
+from contest.domain.points import DEFAULT_STEP, STEPS
 from contest.extensions import db
 from contest.models import (
     Category,
@@ -43,6 +44,8 @@ BELOW_ZERO = _l("%(field)s must be at least 0")
 TOO_PRECISE = _l("%(field)s has more than %(places)s decimal places")
 NOT_A_MOMENT = _l("%(field)s must be a date-time such as 2022-05-20T08:00:00, not %(value)s")
 NOT_A_DATE = _l("%(field)s must be a date such as 2022-12-20")
+BAD_STEP = _l("%(field)s must be one of 1, 0.5, 0.25, 0.1, not %(value)s")
+NOT_A_FLAG = _l("%(field)s must be true or false")
 NOT_A_QUOTA = _l("%(field)s must be a whole number ≥ 0")
 NOT_A_TABLE_LIST = _l("%(field)s must be a list of tables")
 NO_ROWS = _l("at least one %(field)s is required")
@@ -175,6 +178,27 @@ class _Reader:
             return default
         return number
 
+    def step(self, table: dict, where: Place) -> Decimal:
+        """A criterion's step: 1, 0.5, 0.25 or 0.1 (0.5 when not given)."""
+        value = table.get("step")
+        if value is None:
+            return DEFAULT_STEP
+        try:
+            number = Decimal(str(value)) if not isinstance(value, bool) else None
+        except InvalidOperation:
+            number = None
+        if number not in STEPS:
+            self.problem(BAD_STEP, where, "step", value=repr(value))
+            return DEFAULT_STEP
+        return number
+
+    def flag(self, table: dict, key: str, where: Place) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(NOT_A_FLAG, where, key)
+            return False
+        return value
+
     def moment(self, table: dict, key: str, zone: ZoneInfo | None) -> datetime | None:
         value = table.get(key)
         if not isinstance(value, datetime):
@@ -240,6 +264,8 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     code_prefix = read.text(data, "code_prefix", CONTEST, required=False,
                             default=slug.split("-")[0].upper(), limit=_width(Contest.code_prefix))
 
+    same_organization = read.flag(data, "conflict_same_organization", CONTEST)
+    same_district = read.flag(data, "conflict_same_district", CONTEST)
     categories = [
         (read.text(r, "code", ("categories", i), limit=_width(Category.code)),
          read.text(r, "name", ("categories", i), limit=_width(Category.name)))
@@ -253,6 +279,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
             read.text(r, "name", where, limit=_width(Criterion.name)),
             read.decimal(r, "max", where, positive=True),
             read.decimal(r, "weight", where, default=Decimal(1), positive=True, places=3),
+            read.step(r, where),
         ))
     tiers = []
     for i, r in enumerate(_rows(data, "tiers", errors), 1):
@@ -315,13 +342,15 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     contest.timezone = timezone_name
     contest.opens_at, contest.closes_at = opens_at, closes_at
     contest.code_prefix = code_prefix
+    contest.conflict_same_organization = same_organization
+    contest.conflict_same_district = same_district
 
     _sync(contest.categories, Category, categories,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], position=pos),
           in_use=lambda obj: _exists(Entry.category_id == obj.id), in_use_message=CATEGORY_IN_USE)
     _sync(contest.criteria, Criterion, criteria,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], max_points=row[2],
-                                     weight=row[3], position=pos),
+                                     weight=row[3], step=row[4], position=pos),
           in_use=lambda obj: _exists(Score.criterion_id == obj.id), in_use_message=CRITERION_IN_USE)
     _sync(contest.tiers, PrizeTier, tiers,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], quota=row[2],
@@ -350,7 +379,7 @@ def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[
     return [
         SetupProblem(MAX_BELOW_SCORES, table="criteria", row=i, key="max",
                      values={"max": new_max, "highest": highest[code]})
-        for i, (code, _, new_max, _) in enumerate(criteria, 1)
+        for i, (code, _, new_max, *_) in enumerate(criteria, 1)
         if code in highest and new_max is not None and new_max < highest[code]
     ]
 

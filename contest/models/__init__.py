@@ -10,13 +10,21 @@ from contest.models.contests import (
     PrizeTier,
     document_kind_tiers,
 )
-from contest.models.entries import AuthorKind, Entry, EntryAuthor, EntryFile, EntryStatus
-from contest.models.judging import Assignment, Round, Score
+from contest.models.entries import AuthorKind, BlindStatus, Entry, EntryAuthor, EntryFile, EntryStatus
+from contest.models.judging import (
+    Assignment,
+    Conflict,
+    ConflictSource,
+    Round,
+    Score,
+    ScoreChange,
+    ScoreSource,
+)
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
-    "Assignment", "AuditEvent", "AuthorKind", "Award", "Category", "Certificate",
-    "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "PrizeTier", "Role", "Round", "Score", "TieResolution",
+    "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
+    "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
+    "EntryFile", "EntryStatus", "PrizeTier", "Role", "Round", "Score", "ScoreChange", "ScoreSource", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers",
 ]

@@ -45,6 +45,9 @@ class Contest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Contest rules: a judge never reads an entry from their own organization / district.
+    conflict_same_organization: Mapped[bool] = mapped_column(default=False)
+    conflict_same_district: Mapped[bool] = mapped_column(default=False)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="contest", order_by="Category.position", cascade="all, delete-orphan"
@@ -105,6 +108,8 @@ class Criterion(db.Model):
         UniqueConstraint("id", "max_points"),
         CheckConstraint("max_points > 0", name="max_positive"),
         CheckConstraint("weight > 0", name="weight_positive"),
+        # Stored in hundredths: steps of 1, 0.5, 0.25 or 0.1 points.
+        CheckConstraint("step IN (100, 50, 25, 10)", name="step_allowed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +118,7 @@ class Criterion(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     max_points: Mapped[Decimal] = mapped_column(FixedPoint(2))
     weight: Mapped[Decimal] = mapped_column(FixedPoint(3), default=Decimal(1))
+    step: Mapped[Decimal] = mapped_column(FixedPoint(2), default=Decimal("0.5"))
     position: Mapped[int] = mapped_column(default=0)
 
     contest: Mapped[Contest] = relationship(back_populates="criteria")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
@@ -104,8 +106,20 @@ class EntryAuthor(db.Model):
     entry: Mapped[Entry] = relationship(back_populates="authors")
 
 
+class BlindStatus(enum.StrEnum):
+    """What judges get of a file: its blind copy, or nothing until the secretariat looks."""
+
+    CLEAN = "clean"                 # metadata removed: judges read the blind copy
+    NEEDS_REVIEW = "needs_review"   # the app cannot clean this type: judges do not get it
+    RELEASED = "released"           # an organizer checked it and released it to judges as is
+
+
 class EntryFile(db.Model):
-    """An uploaded file; kept under instance/uploads by ``stored_name``, never in static/."""
+    """An uploaded file; kept under instance/uploads by ``stored_name``, never in static/.
+
+    ``blind_name`` is the copy judges get, beside the original in the same folder.
+    ``identity_hits`` lists where the author's identity shows in the text, for organizers.
+    """
 
     __tablename__ = "entry_files"
 
@@ -117,8 +131,17 @@ class EntryFile(db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blind_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    blind_status: Mapped[BlindStatus] = mapped_column(enum_type(BlindStatus),
+                                                      default=BlindStatus.NEEDS_REVIEW)
+    blind_size: Mapped[int | None]
+    identity_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     entry: Mapped[Entry] = relationship(back_populates="files")
+
+    @property
+    def judges_may_read(self) -> bool:
+        return self.blind_status is not BlindStatus.NEEDS_REVIEW and self.blind_name is not None
 
     @property
     def extension(self) -> str:
