@@ -71,10 +71,12 @@ def _sqlite_setup(dbapi_connection, connection_record) -> None:
 
     It enforces foreign keys (and ON UPDATE CASCADE) only when asked, and its
     built-in lower() folds ASCII letters only: "Đỗ" must match "đỗ" in searches.
+    Writers queue for the database lock (up to 30 s) instead of failing at once.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
         dbapi_connection.create_function(
             "lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
@@ -87,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.auth.views import bp as auth_bp
     from contest.certificates.views import bp as certificates_bp
     from contest.entries.views import bp as entries_bp
+    from contest.judging import corrections  # noqa: F401  (the organizer's jury routes)
     from contest.judging.views import bp as judging_bp
     from contest.public.views import bp as public_bp
     from contest.results.views import bp as results_bp

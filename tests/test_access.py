@@ -10,10 +10,11 @@ from flask import url_for
 from sqlalchemy import select
 
 from contest.auth.services import user_by_email
-from contest.entries.services import upload_folder
+from contest.entries.services import make_blind_copy, upload_folder
 from contest.extensions import db
 from contest.models import Assignment, Certificate, EntryFile
 from contest.results.services import publish
+from tests import files
 from tests.conftest import csrf_token
 
 ROLES = ("anonymous", "author", "judge", "organizer")
@@ -53,6 +54,16 @@ ACCESS = {
     "judging.sheets": "judge",
     "judging.score": "judge",
     "judging.entry_file": "judge",
+    "judging.autosave": "judge",
+    "judging.conflict": "judge",
+    "judging.add_conflict": "organizer",
+    "judging.lift": "organizer",
+    "judging.reassign": "organizer",
+    "judging.discard": "organizer",
+    "judging.drop": "organizer",
+    "judging.entry_history_page": "organizer",
+    "judging.judge_history_page": "organizer",
+    "admin.release_file": "organizer",
     "judging.judges_page": "organizer",
     "judging.progress": "organizer",
     "judging.add_judge_account": "organizer",
@@ -81,6 +92,10 @@ SENDS_MEMBERS_ON = {"auth.login", "auth.register"}
 ORGANIZER_ACTIONS = {
     "judging.add_judge_account", "judging.assign", "admin.start_judging_now",
     "results.resolve", "results.finalize_results", "results.publish_results",
+    "judging.add_conflict", "judging.lift", "judging.reassign", "judging.discard", "judging.drop",
+    "admin.release_file",
+    # The judge's own actions on a sheet of a finalized contest: refused with a message.
+    "judging.autosave", "judging.conflict",
 }
 
 
@@ -101,13 +116,17 @@ def world(finalized_demo, app):
     entry.submitted_by = author
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "access-test.pdf").write_bytes(b"%PDF-1.4 test")
-    entry.files.append(EntryFile(original_name="bài dự thi.pdf", stored_name="access-test.pdf",
-                                 content_type="application/pdf", size=13, sha256="0" * 64))
-    judge = db.session.scalar(select(Assignment).where(Assignment.entry_id == entry.id)).judge
+    (folder / "access-test.pdf").write_bytes(files.pdf(identity=False))
+    stored = EntryFile(original_name="bài dự thi.pdf", stored_name="access-test.pdf",
+                       content_type="application/pdf", size=13, sha256="0" * 64)
+    make_blind_copy(stored)
+    entry.files.append(stored)
+    sheet = db.session.scalar(select(Assignment).where(Assignment.entry_id == entry.id))
+    judge = sheet.judge
     db.session.commit()
     params = dict(slug=contest.slug, code=entry.code, file_id=entry.files[0].id,
-                  doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token)
+                  doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token,
+                  judge_id=judge.id, sheet_id=sheet.id, conflict_id=1)
     users = {"author": author, "judge": judge, "organizer": user_by_email("bantochuc@dvk2022.vn")}
     return params, users
 

@@ -23,6 +23,7 @@ from contest.models import (
     User,
 )
 from contest.results.services import finalize
+from tests import files
 from tests.conftest import PASSWORD, csrf_token, post_form
 
 SECRET_AUTHOR = "Trần Văn Bí Mật"
@@ -167,7 +168,7 @@ def test_list_filters_to_do_done_and_all(client, login, judged):
 
 def test_judge_pages_never_show_the_authors(client, login, judged):
     entry = judged.entries[0]
-    add_file(entry, f"{SECRET_AUTHOR} - bài dự thi.pdf", b"%PDF-1.4 bai du thi")
+    add_file(entry, f"{SECRET_AUTHOR} - bài dự thi.pdf", files.pdf(identity=False))
     login(judged.judge_a)
     url = score_url(judged, entry)
 
@@ -186,7 +187,7 @@ def test_judge_pages_never_show_the_authors(client, login, judged):
         assert_blind(page.get_data(as_text=True))
     entry_page = pages[2].get_data(as_text=True)
     assert entry.title in entry_page and entry.description in entry_page
-    assert "File 1 (PDF, 19 bytes)" in entry_page
+    assert re.search(r"File 1 \(PDF, [0-9.,]+ (bytes|kB)\)", entry_page)
     assert "bài dự thi" not in entry_page
 
 
@@ -218,7 +219,7 @@ def test_submit_needs_every_criterion(client, login, judged):
     response = post_form(client, score_url(judged, entry), sheet_form(judged, nd="40", submit=True))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count("Give a score for this criterion before submitting.") == 1
+    assert html.count("Give a score for “Hình thức” before submitting.") == 1
     assert "Nothing was saved" in html
     assert 'value="40"' in html  # what the judge typed is still in the form
     assert stored_points(judged, judged.judge_a, entry) == {}
@@ -226,12 +227,18 @@ def test_submit_needs_every_criterion(client, login, judged):
 
 
 @pytest.mark.parametrize("typed, message", [
-    ("61", "Enter a number from 0 to 60."),
-    ("-0.5", "Enter a number from 0 to 60."),
-    ("1e999", "Enter a number from 0 to 60."),
-    ("12.345", "Use at most two decimals, such as 46.5."),
-    ("bốn mươi", "Enter a number, such as 46.5."),
-    ("NaN", "Enter a number, such as 46.5."),
+    ("61", "“Nội dung”: enter a number from 0 to 60."),
+    ("60,5", "“Nội dung”: enter a number from 0 to 60."),
+    ("-0.5", "Enter a number, such as 46.5 or 46,5."),
+    ("1e999", "Enter a number, such as 46.5 or 46,5."),
+    ("1e3", "Enter a number, such as 46.5 or 46,5."),
+    ("12.345", "“Nội dung” is scored in steps of 0.5: 12.345 has too many decimals."),
+    ("12.25", "“Nội dung” is scored in steps of 0.5: 12.25 has too many decimals."),
+    ("7.3", "“Nội dung” is scored in steps of 0.5: 7.3 is not one of them."),
+    ("7,3", "“Nội dung” is scored in steps of 0.5: 7.3 is not one of them."),
+    ("1.000.000", "Enter a number, such as 46.5 or 46,5."),
+    ("bốn mươi", "Enter a number, such as 46.5 or 46,5."),
+    ("NaN", "Enter a number, such as 46.5 or 46,5."),
 ])
 def test_bad_points_are_refused_and_nothing_is_stored(client, login, judged, typed, message):
     entry = judged.entries[0]
@@ -320,27 +327,27 @@ def test_score_post_without_csrf_token_is_refused(client, login, judged):
 
 def test_file_download_has_an_anonymous_name(client, login, judged, make_user):
     entry = judged.entries[0]
-    add_file(entry, "cover.jpg", b"\xff\xd8\xff cover")
-    add_file(entry, f"{SECRET_AUTHOR} - bài dự thi.pdf", b"%PDF-1.4 bai du thi")
+    add_file(entry, "cover.jpg", files.jpeg(identity=False))
+    add_file(entry, f"{SECRET_AUTHOR} - bài dự thi.pdf", files.pdf(identity=False))
     pdf = entry.files[1]
     url = f"{score_url(judged, entry)}/files/{pdf.id}"
 
     login(judged.judge_b)
     with client.get(url) as response:
         assert response.status_code == 200
-        assert response.data == b"%PDF-1.4 bai du thi"
+        assert response.data[:5] == b"%PDF-"
         assert response.mimetype == "application/pdf"
         assert response.headers["Content-Disposition"] == "inline; filename=TT-0001-2.pdf"
     # A file of another entry is not reachable through this entry's address.
     other = judged.entries[1]
-    add_file(other, "khac.pdf", b"%PDF other")
+    add_file(other, "khac.pdf", files.pdf(identity=False))
     assert client.get(f"{score_url(judged, entry)}/files/{other.files[0].id}").status_code == 404
     assert client.get(f"{score_url(judged, other)}/files/{other.files[0].id}").status_code == 404
 
 
 def test_file_is_hidden_from_judges_not_on_the_entry_and_from_authors(client, login, judged, make_user):
     entry = judged.entries[1]
-    add_file(entry, "bai.pdf", b"%PDF-1.4")
+    add_file(entry, "bai.pdf", files.pdf(identity=False))
     url = f"{score_url(judged, entry)}/files/{entry.files[0].id}"
     login(judged.judge_b)  # not assigned to this entry
     assert client.get(url).status_code == 404

@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SearchField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -54,7 +55,7 @@ class CriterionRow(SubForm):
     name = StringField(_l("Criterion"), validators=[Length(max=200)], filters=[clean])
     max_points = DecimalCommaField(_l("Max points"), validators=[Optional()])
     weight = DecimalCommaField(_l("Weight"), validators=[Optional()])
-    step = SelectField(_l("Step"), choices=[("1", "1"), ("0.5", "0.5"), ("0.25", "0.25"), ("0.1", "0.1")],
+    step = SelectField(_l("Step"), choices=[SelectChoice(step, step) for step in ("1", "0.5", "0.25", "0.1")],
                        default="0.5")
     remove = BooleanField(_l("Remove"))
 

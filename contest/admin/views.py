@@ -1,10 +1,11 @@
 """Organizer pages: all contests, a contest's dashboard, its settings and its entries."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from contest.admin.forms import EntrySearchForm, SettingsForm
 from contest.admin.services import (
@@ -19,8 +20,11 @@ from contest.admin.services import (
 )
 from contest.admin.setup import SetupError
 from contest.auth.access import role_required
+from contest.entries.services import release_file as release
 from contest.extensions import db
-from contest.judging.services import JudgingError, start_judging
+from contest.judging.conflicts import active_conflicts
+from contest.judging.forms import AddConflictForm, ReasonForm, ReassignForm
+from contest.judging.services import JudgingError, judges, start_judging
 from contest.models import ContestPhase, EntryStatus, Role
 from contest.public.views import contest_or_404
 
@@ -39,9 +43,27 @@ STATUS_LABELS = {
 }
 
 
+IDENTITY_HITS = {
+    "author": (_l("The author's name “%(text)s” appears on page %(page)s."),
+               _l("The author's name “%(text)s” appears in the text.")),
+    "organization": (_l("The organization “%(text)s” appears on page %(page)s."),
+                     _l("The organization “%(text)s” appears in the text.")),
+    "email": (_l("The e-mail %(text)s appears on page %(page)s."),
+              _l("The e-mail %(text)s appears in the text.")),
+    "phone": (_l("The phone number %(text)s appears on page %(page)s."),
+              _l("The phone number %(text)s appears in the text.")),
+}
+
+
+def identity_hit_text(hit: dict) -> str:
+    on_page, in_text = IDENTITY_HITS[hit["kind"]]
+    return str(on_page if hit.get("page") else in_text) % hit
+
+
 @bp.context_processor
 def labels() -> dict:
-    return {"phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS}
+    return {"phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS,
+            "identity_hit_text": identity_hit_text}
 
 
 @bp.get("/organize/")
@@ -111,4 +133,27 @@ def entries(slug: str):
 def entry(slug: str, code: str):
     contest = contest_or_404(slug)
     entry = entry_of(contest, code)
-    return render_template("admin/entry.html", contest=contest, entry=entry, sheets=sheets_of(entry))
+    panel = [SelectChoice(u.id, u.name) for u in judges()]
+    conflict_form = AddConflictForm(formdata=None)
+    conflict_form.judge.choices = panel
+    reassign_form = ReassignForm(formdata=None)
+    reassign_form.judge.choices = panel
+    return render_template("admin/entry.html", contest=contest, entry=entry, sheets=sheets_of(entry),
+                           conflicts=active_conflicts(contest, entry), conflict_form=conflict_form,
+                           reassign_form=reassign_form, reason_form=ReasonForm(formdata=None))
+
+
+@bp.post("/c/<slug>/organize/entries/<code>/files/<int:file_id>/release")
+@role_required(Role.ORGANIZER)
+def release_file(slug: str, code: str, file_id: int):
+    """The organizers checked a file the app could not clean: judges may read it as is."""
+    contest = contest_or_404(slug)
+    entry = entry_of(contest, code)
+    stored = next((f for f in entry.files if f.id == file_id), None) or abort(404)
+    if contest.is_locked:
+        flash(_("This contest is finalized: its files can no longer change."), "danger")
+    else:
+        release(stored, actor=current_user)
+        db.session.commit()
+        flash(_("Judges can now read this file."), "success")
+    return redirect(url_for(".entry", slug=slug, code=code))

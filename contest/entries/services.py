@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from contest.audit import record
+from contest.entries.blinding import CannotClean, blind_copy
+from contest.entries.identity import IdentityTerm, extract_pages, find_identity
 from contest.extensions import db
 from contest.models import (
     AuthorKind,
     Award,
+    BlindStatus,
     Category,
     Certificate,
     Contest,
@@ -100,6 +104,7 @@ def create_entry(
     fields.apply_to(entry)
     db.session.add(entry)
     entry.files.extend(store_uploads(contest, uploads))
+    check_identity(entry)
     db.session.flush()
     record("entry.submitted", contest=contest, actor=submitted_by, target=entry.code,
            files=len(entry.files))
@@ -127,6 +132,7 @@ def update_entry(
                 "size": f.size} for f in entry.files if f.id in remove_file_ids]
     added = store_uploads(entry.contest, uploads)
     entry.files = [f for f in entry.files if f.id not in remove_file_ids] + added
+    check_identity(entry)
     entry.updated_at = now
     db.session.flush()
     record("entry.updated", contest=entry.contest, actor=actor, target=entry.code,
@@ -144,7 +150,15 @@ def upload_folder() -> Path:
 
 
 def upload_path(stored: EntryFile) -> Path:
+    """The original, as the author sent it: for organizers and the author only."""
     return upload_folder() / stored.stored_name
+
+
+def blind_path(stored: EntryFile) -> Path | None:
+    """The copy judges read, beside the original; None when there is none to give them."""
+    if not stored.judges_may_read:
+        return None
+    return upload_folder() / stored.blind_name
 
 
 def store_uploads(contest: Contest, uploads: list[FileStorage]) -> list[EntryFile]:
@@ -156,6 +170,8 @@ def store_uploads(contest: Contest, uploads: list[FileStorage]) -> list[EntryFil
     except UploadRejected:
         for done in stored:
             upload_path(done).unlink(missing_ok=True)
+            if done.blind_name:
+                (upload_folder() / done.blind_name).unlink(missing_ok=True)
         raise
     return stored
 
@@ -181,8 +197,57 @@ def store_upload(contest: Contest, upload: FileStorage) -> EntryFile:
         target.unlink()
         raise UploadRejected(original)
     content_type = mimetypes.guess_type(original)[0] or "application/octet-stream"
-    return EntryFile(original_name=original[:255], stored_name=stored_name,
-                     content_type=content_type, size=size, sha256=digest.hexdigest())
+    stored = EntryFile(original_name=original[:255], stored_name=stored_name,
+                       content_type=content_type, size=size, sha256=digest.hexdigest())
+    make_blind_copy(stored)
+    return stored
+
+
+def make_blind_copy(stored: EntryFile) -> BlindStatus:
+    """Write the judges' copy beside the original (``<name>-blind.<ext>``) and set its status."""
+    original = upload_path(stored)
+    blind_name = f"{original.stem}-blind{original.suffix}"
+    target = upload_folder() / blind_name
+    try:
+        blind_copy(original, target, stored.extension)
+    except CannotClean:
+        stored.blind_name, stored.blind_size = None, None
+        stored.blind_status = BlindStatus.NEEDS_REVIEW
+    else:
+        stored.blind_name, stored.blind_size = blind_name, target.stat().st_size
+        stored.blind_status = BlindStatus.CLEAN
+    return stored.blind_status
+
+
+def release_file(stored: EntryFile, actor: User | None) -> None:
+    """An organizer checked a file the app could not clean: judges get it as it is."""
+    blind_name = f"{Path(stored.stored_name).stem}-blind.{stored.extension}"
+    shutil.copyfile(upload_path(stored), upload_folder() / blind_name)
+    stored.blind_name, stored.blind_size = blind_name, stored.size
+    stored.blind_status = BlindStatus.RELEASED
+    db.session.flush()
+    record("file.released", contest=stored.entry.contest, actor=actor, target=stored.entry.code,
+           file=stored.original_name, sha256=stored.sha256)
+
+
+def identity_terms(entry: Entry) -> list[IdentityTerm]:
+    terms = [IdentityTerm("author", name) for name in entry.author_names]
+    terms += [IdentityTerm(kind, value) for kind, value in (
+        ("organization", entry.organization), ("email", entry.email), ("phone", entry.phone)) if value]
+    if entry.submitted_by is not None:
+        terms += [IdentityTerm("author", entry.submitted_by.name),
+                  IdentityTerm("email", entry.submitted_by.email)]
+    unique = {(t.kind, t.text): t for t in terms}
+    return list(unique.values())
+
+
+def check_identity(entry: Entry) -> None:
+    """Look for the author's identity in the text of each file (organizers see the hits)."""
+    terms = identity_terms(entry)
+    for stored in entry.files:
+        path = upload_path(stored)
+        pages = extract_pages(path, stored.extension) if path.is_file() else []
+        stored.identity_hits = find_identity(pages, terms)
 
 
 @dataclass

@@ -2,26 +2,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     Field,
     IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import NumberInput
+from wtforms.widgets import TextInput
 
 from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.domain.points import PointsError, parse_points
 from contest.forms import Form
 from contest.models import Criterion
 from contest.text import clean
@@ -37,24 +40,20 @@ def points_text(value: Decimal | int | None) -> str:
 class PointsField(Field):
     """A score for one criterion: empty (not given yet) or a decimal number.
 
-    Range and precision are the score sheet service's rules; this field only
-    reads the number, accepting the decimal comma Vietnamese keyboards type.
+    A text input, not ``type=number``: browsers in a Vietnamese locale drop a
+    typed comma from number inputs (3,5 arrives as 35). The number is read by
+    contest.domain.points, the rules the page's script applies too; range and
+    step are the score sheet service's rules.
     """
 
-    widget = NumberInput(step="0.5", min=0)
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        raw = clean(valuelist[0]) if valuelist else ""
         self.data = None
-        if not raw:
-            return
         try:
-            value = Decimal(raw.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_l("Enter a number, such as 46.5.")) from None
-        if not value.is_finite():
-            raise ValueError(_l("Enter a number, such as 46.5."))
-        self.data = value
+            self.data = parse_points(clean(valuelist[0]) if valuelist else "")
+        except PointsError:
+            raise ValueError(_l("Enter a number, such as 46.5 or 46,5.")) from None
 
     def _value(self) -> str:
         if self.raw_data:
@@ -79,7 +78,10 @@ class ScoreSheetForm(Form):
     @classmethod
     def for_criteria(cls, criteria: Sequence[Criterion], **kwargs) -> ScoreSheetForm:
         form_class = type("ContestScoreSheetForm", (cls,), {
-            points_field_name(c.id): PointsField(c.name, render_kw={"max": points_text(c.max_points)})
+            points_field_name(c.id): PointsField(c.name, render_kw={
+                "inputmode": "decimal", "autocomplete": "off", "spellcheck": "false",
+                "data-max": points_text(c.max_points), "data-step": points_text(c.step),
+                "data-weight": points_text(c.weight)})
             for c in criteria
         })
         form = form_class(**kwargs)
@@ -95,6 +97,14 @@ class ScoreSheetForm(Form):
 
     def points(self) -> dict[int, Decimal | None]:
         return {c.id: self.points_field(c).data for c in self.criteria}
+
+
+class DeclareConflictForm(Form):
+    reason = TextAreaField(_l("Why"), filters=[clean],
+                           validators=[DataRequired(message=_l("Give a reason for the conflict of interest.")),
+                                       Length(max=2000)],
+                           render_kw={"rows": 2, "placeholder": _l("I know the author")})
+    declare = SubmitField(_l("Declare a conflict of interest"))
 
 
 class AddJudgeForm(Form):
@@ -152,3 +162,30 @@ class AssignJudgesForm(Form):
         else:
             return valid
         return False
+
+
+class AddConflictForm(Form):
+    judge = SelectField(_l("Judge"), coerce=int, validators=[DataRequired(message=_l("Choose a judge."))])
+    reason = StringField(_l("Reason"), filters=[clean],
+                         validators=[DataRequired(message=_l("Give a reason for the conflict of interest.")),
+                                     Length(max=2000)])
+    add = SubmitField(_l("Add conflict"))
+
+
+class ReasonForm(Form):
+    """Lifting a conflict, discarding a submitted sheet: a reason is required."""
+
+    reason = StringField(_l("Reason"), filters=[clean],
+                         validators=[DataRequired(message=_l("Give a reason.")), Length(max=2000)])
+    confirm = SubmitField(_l("Confirm"))
+
+
+class ReassignForm(Form):
+    judge = SelectField(_l("Give to"), coerce=int, validators=[DataRequired(message=_l("Choose a judge."))])
+    reassign = SubmitField(_l("Reassign"))
+
+
+class DropJudgeForm(Form):
+    discard_submitted = BooleanField(_l("Also discard the sheets this judge submitted"))
+    reason = StringField(_l("Reason"), filters=[clean], validators=[Length(max=2000)])
+    drop = SubmitField(_l("Take this judge off the panel"))

@@ -12,8 +12,11 @@ from sqlalchemy import func, select
 from contest.audit import record
 from contest.auth.services import normalize_email, upsert_user, user_by_email
 from contest.domain.assignment import assign_balanced, assign_every_judge
+from contest.domain.points import PointsProblem, points_problem
 from contest.domain.progress import percent
 from contest.extensions import db
+from contest.judging.conflicts import conflict_of, conflicted_pairs
+from contest.judging.history import SheetSnapshot, lock_sheet, record_change
 from contest.models import (
     Assignment,
     Contest,
@@ -23,6 +26,7 @@ from contest.models import (
     EntryStatus,
     Role,
     Score,
+    ScoreSource,
     User,
     UserRole,
 )
@@ -68,8 +72,9 @@ def assign_judges(
 ) -> int:
     """Assign ``panel`` to every rankable entry: all of them, or ``per_entry`` each.
 
-    Existing assignments are kept and counted in the load. Returns how many
-    assignments were added.
+    Existing assignments are kept and counted in the load. No judge is put on an
+    entry they have a conflict with (their own, or one declared). Returns how
+    many assignments were added.
     """
     if contest.phase is not ContestPhase.JUDGING:
         slug = contest.slug
@@ -86,11 +91,12 @@ def assign_judges(
         select(Assignment.entry_id, Assignment.judge_id).where(Assignment.round_id == round_.id)
     ).all())
     judge_ids = [j.id for j in panel]
+    excluded = conflicted_pairs(contest, panel)
     if per_entry is None:
-        pairs = assign_every_judge(entries, judge_ids, existing)
+        pairs = assign_every_judge(entries, judge_ids, existing, excluded)
     else:
         panel_existing = [(e, j) for e, j in existing if j in set(judge_ids)]
-        pairs = assign_balanced(entries, judge_ids, per_entry, panel_existing)
+        pairs = assign_balanced(entries, judge_ids, per_entry, panel_existing, excluded)
     db.session.add_all(Assignment(round_id=round_.id, entry_id=e, judge_id=j) for e, j in pairs)
     db.session.flush()
     record("judges.assigned", contest=contest, actor=actor, target=contest.slug,
@@ -100,11 +106,25 @@ def assign_judges(
 
 @dataclass
 class SheetErrors(ValueError):
-    """Per-criterion problems ("missing", "out_of_range", "too_precise") by criterion id,
-    plus general messages (lazy: str() words them in the current language)."""
+    """Per-criterion problems (PointsProblem values) by criterion id, plus general
+    messages (lazy: str() words them in the current language)."""
 
     by_criterion: dict[int, str]
     general: list[LazyString]
+
+
+def sheet_problems(criteria: list[Criterion], points: dict[int, Decimal | None],
+                   complete: bool) -> dict[int, str]:
+    """What is wrong with ``points``, by criterion id; ``complete``: every criterion needed."""
+    errors: dict[int, str] = {}
+    for criterion in criteria:
+        value = points.get(criterion.id)
+        if value is None:
+            if complete:
+                errors[criterion.id] = PointsProblem.MISSING
+        elif (problem := points_problem(value, criterion.max_points, criterion.step)) is not None:
+            errors[criterion.id] = problem
+    return errors
 
 
 def save_sheet(
@@ -114,11 +134,14 @@ def save_sheet(
     submit: bool,
     actor: User | None,
     now: datetime | None = None,
-) -> None:
+    source: ScoreSource = ScoreSource.SHEET,
+) -> bool:
     """Save a judge's scores as a draft, or submit them (every criterion needed).
 
     A submitted sheet can be corrected and submitted again until the contest
-    is finalized; it cannot go back to being a draft.
+    is finalized; it cannot go back to being a draft. Saving the same sheet
+    twice at once is safe: the sheet's row is locked first. Returns whether
+    anything changed (every change is kept in the score history).
     """
     contest = assignment.round.contest
     if contest.phase is not ContestPhase.JUDGING:
@@ -128,29 +151,27 @@ def save_sheet(
             ContestPhase.FINALIZED: _l("contest %(slug)s is finalized: scores cannot change", slug=slug),
             ContestPhase.PUBLISHED: _l("contest %(slug)s is published: scores cannot change", slug=slug),
         }[contest.phase]])
+    if conflict_of(assignment.entry, assignment.judge) is not None:
+        raise SheetErrors({}, [_l("You have a conflict of interest with this entry: "
+                                  "it cannot be scored by you.")])
     criteria = contest.criteria
-    errors: dict[int, str] = {}
-    for criterion in criteria:
-        value = points.get(criterion.id)
-        if value is None:
-            if submit or assignment.is_submitted:
-                errors[criterion.id] = "missing"
-        elif value < 0 or value > criterion.max_points:
-            errors[criterion.id] = "out_of_range"
-        elif value != value.quantize(Decimal("0.01")):
-            errors[criterion.id] = "too_precise"
+    errors = sheet_problems(criteria, points, complete=submit or assignment.is_submitted)
     if errors:
         raise SheetErrors(errors, [])
+    lock_sheet(assignment)
+    before = SheetSnapshot.of(assignment)
+    if before.state == "submitted" and not submit:
+        submit = True  # a submitted sheet stays submitted
     write_points(assignment, criteria, points)
     assignment.comment = comment
-    was_submitted = assignment.is_submitted
-    if submit or was_submitted:
+    after = SheetSnapshot(
+        {c.id: points[c.id] for c in criteria if points.get(c.id) is not None}, comment,
+        "submitted" if submit else "draft")
+    change = record_change(assignment, before, after, source, actor)
+    if change is not None and submit:
         assignment.submitted_at = now or utcnow()
     db.session.flush()
-    action = "score.resubmitted" if was_submitted else ("score.submitted" if submit else "score.saved")
-    record(action, contest=contest, actor=actor, target=assignment.entry.code,
-           judge=assignment.judge_id,
-           points={c.code: str(points[c.id]) for c in criteria if points.get(c.id) is not None})
+    return change is not None
 
 
 def write_points(assignment: Assignment, criteria: list[Criterion],

@@ -1,7 +1,7 @@
 """Judge pages (blind reading and score sheets) and the organizer's judging pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,13 +11,16 @@ from wtforms import SelectChoice
 from contest.auth.access import role_required
 from contest.auth.services import AccountError
 from contest.domain.assignment import AssignmentError
+from contest.domain.points import PointsProblem
 from contest.domain.scoring import format_score
-from contest.entries.services import upload_path
+from contest.entries.services import blind_path
+from contest.judging.conflicts import ConflictError, declare_conflict
 from contest.extensions import db
 from contest.judging.forms import (
     AddJudgeForm,
     AssignJudgesForm,
     AssignMode,
+    DeclareConflictForm,
     ScoreSheetForm,
     points_field_name,
     points_text,
@@ -44,23 +47,44 @@ from contest.judging.worklist import (
     sheet_state,
     sheet_total,
 )
-from contest.models import Assignment, Contest, ContestPhase, Entry, EntryFile, Role
+from contest.models import (
+    Assignment,
+    ConflictSource,
+    Contest,
+    ContestPhase,
+    Entry,
+    EntryFile,
+    Role,
+    ScoreSource,
+)
+from contest.models.types import utcnow
 from contest.public.views import contest_or_404
 
 bp = Blueprint("judging", __name__)
 
 SHEET_MESSAGES = {
-    "missing": _l("Give a score for this criterion before submitting."),
-    "out_of_range": _l("Enter a number from 0 to %(max)s."),
-    "too_precise": _l("Use at most two decimals, such as 46.5."),
+    PointsProblem.MISSING: _l("Give a score for “%(name)s” before submitting."),
+    PointsProblem.OUT_OF_RANGE: _l("“%(name)s”: enter a number from 0 to %(max)s."),
+    PointsProblem.TOO_PRECISE: _l("“%(name)s” is scored in steps of %(step)s: %(value)s has too many decimals."),
+    PointsProblem.OFF_STEP: _l("“%(name)s” is scored in steps of %(step)s: %(value)s is not one of them."),
 }
 NOTHING_SAVED = _l("Nothing was saved. Please correct the scores marked below.")
 UNFINISHED_SHOWN = 100
 
 
+SOURCE_LABELS = {
+    ScoreSource.SHEET.value: _l("score sheet"),
+    ScoreSource.AUTOSAVE.value: _l("draft saved while typing"),
+    ScoreSource.IMPORT.value: _l("import"),
+    ScoreSource.CORRECTION.value: _l("organizer's correction"),
+}
+STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "removed": _l("Withdrawn"),
+                "none": "—"}
+
+
 @bp.context_processor
 def judging_helpers() -> dict:
-    return {"points_text": points_text,
+    return {"points_text": points_text, "source_labels": SOURCE_LABELS, "state_labels": STATE_LABELS,
             "score_text": format_score, "SheetState": SheetState, "SheetFilter": SheetFilter}
 
 
@@ -102,11 +126,17 @@ def score(slug: str, code: str):
             flash(str(NOTHING_SAVED), "danger")
         elif (done := store_sheet(contest, form, assignment)) is not None:
             return done
+    return render_score_page(contest, assignment, form)
+
+
+def render_score_page(contest: Contest, assignment: Assignment, form: ScoreSheetForm,
+                      conflict_form: DeclareConflictForm | None = None):
     return render_template(
         "judging/score.html", contest=contest, assignment=assignment, entry=assignment.entry,
         form=form, state=sheet_state(assignment), total=sheet_total(contest, assignment),
         max_total=sum(c.max_points * c.weight for c in contest.criteria),
-        neighbours=sheet_neighbours(contest, current_user, code),
+        neighbours=sheet_neighbours(contest, current_user, assignment.entry.code),
+        conflict_form=conflict_form or DeclareConflictForm(formdata=None),
     )
 
 
@@ -115,16 +145,24 @@ def sheet_data(assignment: Assignment) -> dict:
     return data | {"comment": assignment.comment}
 
 
+def point_messages(form: ScoreSheetForm, errors: SheetErrors) -> None:
+    """Put the service's per-criterion problems on the fields, in the page's language."""
+    for criterion in form.criteria:
+        if (problem := errors.by_criterion.get(criterion.id)) is not None:
+            field = form.points_field(criterion)
+            field.errors.append(SHEET_MESSAGES[problem] % {
+                "name": criterion.name, "max": points_text(criterion.max_points),
+                "step": points_text(criterion.step), "value": points_text(field.data)})
+
+
 def store_sheet(contest: Contest, form: ScoreSheetForm, assignment: Assignment):
     """Save or submit; the redirect to follow, or None with the errors put on the form."""
     submit = bool(form.submit_scores.data)
     try:
         save_sheet(assignment, form.points(), form.comment.data or "", submit, actor=current_user)
     except SheetErrors as errors:
-        for criterion in form.criteria:
-            if (problem := errors.by_criterion.get(criterion.id)) is not None:
-                message = SHEET_MESSAGES[problem] % {"max": points_text(criterion.max_points)}
-                form.points_field(criterion).errors.append(message)
+        db.session.rollback()
+        point_messages(form, errors)
         for message in errors.general:
             flash(str(message), "danger")
         flash(str(NOTHING_SAVED), "danger")
@@ -143,17 +181,71 @@ def store_sheet(contest: Contest, form: ScoreSheetForm, assignment: Assignment):
     return redirect(url_for(".score", slug=contest.slug, code=following))
 
 
+@bp.post("/c/<slug>/judge/<code>/autosave")
+@role_required(Role.JUDGE)
+def autosave(slug: str, code: str):
+    """The score page saving a draft while the judge types: JSON, never a redirect.
+
+    A submitted sheet is not touched: corrections are submitted explicitly.
+    """
+    contest = contest_or_404(slug)
+    assignment = judge_assignment(contest, current_user, code) or abort(404)
+    form = ScoreSheetForm.for_criteria(contest.criteria)
+    if assignment.is_submitted or contest.phase is not ContestPhase.JUDGING:
+        return jsonify(saved=False, reason="not_a_draft"), 409
+    if not form.validate():
+        return jsonify(saved=False, errors={f.name: [str(e) for e in f.errors]
+                                            for f in form if f.errors}), 422
+    try:
+        save_sheet(assignment, form.points(), form.comment.data or "", submit=False,
+                   actor=current_user, source=ScoreSource.AUTOSAVE)
+    except SheetErrors as errors:
+        db.session.rollback()
+        point_messages(form, errors)
+        return jsonify(saved=False, errors={f.name: list(map(str, f.errors)) for f in form if f.errors},
+                       general=[str(m) for m in errors.general]), 422
+    db.session.commit()
+    saved_at = utcnow().astimezone(contest.tz).strftime("%H:%M")
+    return jsonify(saved=True, saved_at=saved_at,
+                   message=_("Draft saved at %(time)s.", time=saved_at))
+
+
+@bp.post("/c/<slug>/judge/<code>/conflict")
+@role_required(Role.JUDGE)
+def conflict(slug: str, code: str):
+    """The judge knows the author (or another reason): the sheet goes to another judge."""
+    contest = contest_or_404(slug)
+    assignment = judge_assignment(contest, current_user, code) or abort(404)
+    form = DeclareConflictForm()
+    if form.validate_on_submit():
+        try:
+            declare_conflict(contest, assignment.entry, current_user, form.reason.data,
+                             actor=current_user, source=ConflictSource.JUDGE)
+        except ConflictError as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Thank you. %(code)s was taken off your list and goes to another judge.",
+                    code=code), "success")
+            return redirect(url_for(".sheets", slug=slug))
+    sheet_form = ScoreSheetForm.for_criteria(contest.criteria, formdata=None,
+                                             data=sheet_data(assignment))
+    return render_score_page(contest, assignment, sheet_form, conflict_form=form)
+
+
 @bp.get("/c/<slug>/judge/<code>/files/<int:file_id>")
 @role_required(Role.JUDGE)
 def entry_file(slug: str, code: str, file_id: int):
-    """An entry's file under an anonymous name: the original name may carry the author's."""
+    """The blind copy of an entry's file, shown in the browser, named by the entry code only."""
     contest = contest_or_404(slug)
     assignment = judge_assignment(contest, current_user, code) or abort(404)
     numbered: list[tuple[int, EntryFile]] = list(enumerate(assignment.entry.files, start=1))
     number, stored = next(((n, f) for n, f in numbered if f.id == file_id), (None, None))
-    if stored is None or not upload_path(stored).is_file():
+    path = blind_path(stored) if stored is not None else None
+    if path is None or not path.is_file():
         abort(404)
-    response = send_file(upload_path(stored), mimetype=stored.content_type, max_age=0,
+    response = send_file(path, mimetype=stored.content_type, max_age=0, as_attachment=False,
                          download_name=f"{code}-{number}.{stored.extension}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
