@@ -123,19 +123,22 @@ def import_entries(slug: str, file: Path) -> None:
 @click.argument("slug")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--create-judges", is_flag=True, help="Create unknown judges' accounts.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace sheets the judges already submitted (each change is kept in the history).")
 @with_appcontext
-def import_scores(slug: str, file: Path, create_judges: bool) -> None:
-    """Import paper score sheets from CSV (one row per judge and entry)."""
+def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -> None:
+    """Import paper score sheets from CSV or XLSX (one row per judge and entry)."""
     from contest.importing import CsvImportError
     from contest.judging.importing import import_scores as run_import
 
     contest = _contest(slug)
     try:
-        summary = run_import(contest, file.read_bytes(), create_judges=create_judges)
+        summary = run_import(contest, file.read_bytes(), create_judges=create_judges,
+                             overwrite=overwrite, filename=file.name)
     except CsvImportError as exc:
         _fail(exc.errors)
     db.session.commit()
-    click.echo(f"{summary.sheets} score sheets imported")
+    click.echo(f"{summary.sheets} score sheets imported, {summary.changed} changed")
     for email in summary.judges_created:
         click.echo(f"  judge account created: {email} (set a password: contest create-user)")
 

@@ -339,7 +339,7 @@ def test_scores_are_stored_as_submitted_sheets_and_assign_the_judge(
         "TT-0002,GiamKhao1@Example.VN,60,0,Ảnh đẹp",
     ))
     assert result.exit_code == 0, result.output
-    assert "3 score sheets imported" in result.output
+    assert "3 score sheets imported, 3 changed" in result.output
     got = sheets()
     assert set(got) == {("TT-0001", "giamkhao1@example.vn"), ("TT-0001", "giamkhao2@example.vn"),
                         ("TT-0002", "giamkhao1@example.vn")}
@@ -352,7 +352,7 @@ def test_scores_are_stored_as_submitted_sheets_and_assign_the_judge(
     assert points_of(got[("TT-0002", "giamkhao1@example.vn")]) == {"ND": 60, "HT": 0}
     assert count(Score) == 6
     assert db.session.scalar(select(AuditEvent.details).where(
-        AuditEvent.action == "scores.imported")) == {"sheets": 3, "judges_created": []}
+        AuditEvent.action == "scores.imported")) == {"sheets": 3, "changed": 3, "judges_created": []}
 
 
 def test_imported_scores_rank_the_entries(import_scores, write_csv, two_entries, judges, runner):
@@ -367,7 +367,11 @@ def test_imported_scores_rank_the_entries(import_scores, write_csv, two_entries,
 
 def test_re_importing_a_sheet_updates_it(import_scores, write_csv, two_entries, judges):
     assert import_scores(write_csv(SCORE_HEADER, "TT-0001,giamkhao1@example.vn,10,10,")).exit_code == 0
-    assert import_scores(write_csv(SCORE_HEADER, "TT-0001,giamkhao1@example.vn,20,15.5,sửa")).exit_code == 0
+    again = write_csv(SCORE_HEADER, "TT-0001,giamkhao1@example.vn,20,15.5,sửa")
+    refused = import_scores(again)
+    assert refused.exit_code == 1
+    assert "line 2: TT-0001 by giamkhao1@example.vn is already submitted and would change" in refused.output
+    assert import_scores(again, "--overwrite").exit_code == 0
     got = sheets()
     assert len(got) == 1
     assert points_of(got[("TT-0001", "giamkhao1@example.vn")]) == {"ND": 20, "HT": Decimal("15.5")}
@@ -393,7 +397,7 @@ def test_an_existing_draft_is_completed_and_submitted(import_scores, write_csv, 
 BAD_SCORE_ROWS = [
     pytest.param("TT-0002,giamkhao2@example.vn,60.5,30,", "line 3, column 'ND': 60.5 is outside 0–60",
                  id="above-max"),
-    pytest.param("TT-0002,giamkhao2@example.vn,30,-1,", "line 3, column 'HT': -1 is outside 0–40",
+    pytest.param("TT-0002,giamkhao2@example.vn,30,-1,", "line 3, column 'HT': '-1' is not a number",
                  id="negative"),
     pytest.param("TT-0002,giamkhao2@example.vn,30,,", "line 3, column 'HT': '' is not a number",
                  id="empty-score"),
@@ -401,8 +405,12 @@ BAD_SCORE_ROWS = [
                  id="not-a-number"),
     pytest.param("TT-0002,giamkhao2@example.vn,NaN,1,", "line 3, column 'ND': 'NaN' is not a number",
                  id="nan"),
-    pytest.param("TT-0002,giamkhao2@example.vn,30.125,1,", "line 3, column 'ND': 30.125 has more than 2",
+    pytest.param("TT-0002,giamkhao2@example.vn,30.125,1,", "line 3, column 'ND': 30.125 is not in steps of 0.5",
                  id="too-precise"),
+    pytest.param("TT-0002,giamkhao2@example.vn,30.3,1,", "line 3, column 'ND': 30.3 is not in steps of 0.5",
+                 id="off-step"),
+    pytest.param("TT-0002,giamkhao2@example.vn,1e1,1,", "line 3, column 'ND': '1e1' is not a number",
+                 id="exponent"),
     pytest.param("TT-9999,giamkhao2@example.vn,30,1,", "line 3, column 'entry_code': no entry 'TT-9999'",
                  id="unknown-entry"),
     pytest.param("TT-0002,khong-phai-email,30,1,", "line 3, column 'judge_email'", id="bad-email"),

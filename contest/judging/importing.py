@@ -1,48 +1,138 @@
-"""Import paper score sheets from CSV: one row per judge and entry; all or nothing."""
+"""Import paper score sheets from CSV or XLSX: one row per judge and entry; all or nothing.
+
+A sheet a judge already submitted is changed only with ``overwrite``; every
+sheet that changes is kept in the score history (old → new per criterion).
+``plan_score_import`` checks a file and says what would change, without
+changing anything (the organizer's preview); ``apply_score_import`` does it.
+"""
 from __future__ import annotations
 
+import io
 import secrets
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from contest.audit import record
+from contest.domain.points import PointsError, parse_points, points_problem
 from contest.extensions import db
 from contest.importing import CsvImportError, check_header, read_csv
+from contest.judging.conflicts import conflicted_pairs
+from contest.judging.history import SheetSnapshot, lock_sheet, record_change
 from contest.judging.services import write_points
 from contest.models import (
     Assignment,
     Contest,
     ContestPhase,
+    Criterion,
     Entry,
     EntryStatus,
     Role,
+    ScoreSource,
     User,
 )
 from contest.models.types import utcnow
+from contest.text import clean
+
+FIXED_COLUMNS = ("entry_code", "judge_email", "comment")
 
 
 @dataclass
 class ScoreImportSummary:
     sheets: int
     judges_created: list[str]
+    changed: int = 0
 
 
-def parse_points(text: str) -> Decimal | None:
-    """46.5 or 46,5 (Vietnamese decimal comma) → Decimal; None when not a number."""
+@dataclass
+class PlannedSheet:
+    """One row of the file: the sheet it fills and what changes on it."""
+
+    where: str
+    entry: Entry
+    email: str
+    points: dict[int, Decimal]
+    comment: str
+    before: SheetSnapshot
+
+    @property
+    def after(self) -> SheetSnapshot:
+        return SheetSnapshot(self.points, self.comment, "submitted")
+
+    @property
+    def is_new(self) -> bool:
+        return self.before.state == "none"
+
+    @property
+    def changes(self) -> bool:
+        before, after = self.before, self.after
+        return (before.points, before.comment, before.state) != (after.points, after.comment, after.state)
+
+
+@dataclass
+class ScoreImportPlan:
+    contest: Contest
+    criteria: list[Criterion]
+    sheets: list[PlannedSheet]
+    new_judges: list[str] = field(default_factory=list)
+
+    @property
+    def changing(self) -> list[PlannedSheet]:
+        return [s for s in self.sheets if s.changes]
+
+
+def read_table(raw: bytes, filename: str) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Header and (where, row) pairs: "line 3" in a CSV, "sheet 'Điểm', row 3" in an XLSX."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(raw)
+    header, rows = read_csv(raw)
+    return header, [(f"line {line}", row) for line, row in rows]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # A spreadsheet keeps 46.5 as a float; its shortest repr is what was typed.
+        return repr(value) if not value.is_integer() else str(int(value))
+    return clean(str(value))
+
+
+def _read_xlsx(raw: bytes) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
     try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError):
+        raise CsvImportError(["the file is not an Excel workbook (.xlsx)"]) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()
+        found = []
+        for number, cells in enumerate(rows, start=2):
+            values = [_cell(v) for v in cells]
+            if not any(values):
+                continue
+            if any(values[len(header):]):
+                raise CsvImportError([f"sheet '{sheet.title}', row {number}: more cells than columns "
+                                      "in the header"])
+            values = values[:len(header)] + [""] * (len(header) - len(values))
+            found.append((f"sheet '{sheet.title}', row {number}", dict(zip(header, values))))
+    finally:
+        book.close()
+    return header, found
 
 
-def import_scores(
-    contest: Contest, raw: bytes, create_judges: bool = False, actor: User | None = None
-) -> ScoreImportSummary:
-    """Store each row as a submitted sheet; the judge is assigned to the entry."""
+def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv",
+                      create_judges: bool = False, overwrite: bool = False) -> ScoreImportPlan:
+    """Check every row and say what each sheet becomes; CsvImportError lists every problem."""
     if contest.is_locked:
         raise CsvImportError([f"contest {contest.slug} is finalized: scores are locked"])
     if contest.phase is not ContestPhase.JUDGING:
@@ -50,10 +140,9 @@ def import_scores(
         raise CsvImportError([f"contest {contest.slug} is {contest.phase}: "
                               f"run `contest start-judging {contest.slug}` first"])
     criteria = contest.criteria
-    header, rows = read_csv(raw)
-    fixed = ("entry_code", "judge_email", "comment")
+    header, rows = read_table(raw, filename)
     check_header(header, ("entry_code", "judge_email", *(c.code for c in criteria)), None)
-    unknown = [c for c in header if c not in fixed and c not in {k.code for k in criteria}]
+    unknown = [c for c in header if c not in FIXED_COLUMNS and c not in {k.code for k in criteria}]
     if unknown:
         raise CsvImportError([f"unknown criterion column '{c}'; criteria: "
                               f"{', '.join(k.code for k in criteria)}" for c in unknown])
@@ -62,10 +151,10 @@ def import_scores(
     entries = {e.code: e for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id))}
     errors: list[str] = []
     parsed = []
-    seen: dict[tuple[str, str], int] = {}
-    for line, row in rows:
+    seen: dict[tuple[str, str], str] = {}
+    for where, row in rows:
         def bad(column: str, message: str) -> None:
-            errors.append(f"line {line}, column '{column}': {message}")
+            errors.append(f"{where}, column '{column}': {message}")
 
         entry = entries.get(row["entry_code"])
         if entry is None:
@@ -79,43 +168,88 @@ def import_scores(
             email = None
         key = (row["entry_code"], email)
         if email and key in seen:
-            bad("judge_email", f"this judge already scored {row['entry_code']} on line {seen[key]}")
-        seen[key] = line
+            bad("judge_email", f"this judge already scored {row['entry_code']} on {seen[key]}")
+        seen[key] = where
         points = {}
         for criterion in criteria:
-            value = parse_points(row[criterion.code])
+            typed = row[criterion.code]
+            try:
+                value = parse_points(typed)
+            except PointsError:
+                value = None
+            problem = None if value is None else points_problem(value, criterion.max_points, criterion.step)
             if value is None:
-                bad(criterion.code, f"{row[criterion.code]!r} is not a number")
-            elif not 0 <= value <= criterion.max_points:
-                bad(criterion.code, f"{value} is outside 0–{criterion.max_points}")
-            elif value != value.quantize(Decimal("0.01")):
-                bad(criterion.code, f"{value} has more than 2 decimal places")
+                bad(criterion.code, f"{typed!r} is not a number")
+            elif problem == "out_of_range":
+                bad(criterion.code, f"{value} is outside 0–{criterion.max_points.normalize():f}")
+            elif problem is not None:
+                bad(criterion.code, f"{value} is not in steps of {criterion.step.normalize():f}")
             else:
-                points[criterion] = value
+                points[criterion.id] = value
         if entry is not None and email:
-            parsed.append((entry, email, points, row.get("comment") or ""))
-    judges, created, judge_errors = _judges_for(sorted({p[1] for p in parsed}), create_judges)
+            parsed.append((where, entry, email, points, row.get("comment") or ""))
+    judges, created, judge_errors = _judges_for(sorted({p[2] for p in parsed}), create_judges)
     errors += judge_errors
     if errors:
         raise CsvImportError(errors)
 
+    blocked = conflicted_pairs(contest, [j for j in judges.values() if j.id is not None])
+    sheets = {(a.entry_id, a.judge_id): a for a in db.session.scalars(
+        select(Assignment).where(Assignment.round_id == contest.current_round.id))}
+    plan = ScoreImportPlan(contest, criteria, [], created)
+    for where, entry, email, points, comment in parsed:
+        judge = judges[email]
+        if (entry.id, judge.id) in blocked:
+            errors.append(f"{where}, column 'judge_email': {email} may not score {entry.code} "
+                          "(conflict of interest)")
+            continue
+        sheet = sheets.get((entry.id, judge.id))
+        planned = PlannedSheet(where, entry, email, points, comment, SheetSnapshot.of(sheet))
+        if planned.before.state == "submitted" and planned.changes and not overwrite:
+            errors.append(f"{where}: {entry.code} by {email} is already submitted and would change; "
+                          "add --overwrite to replace it")
+        plan.sheets.append(planned)
+    if errors:
+        raise CsvImportError(errors)
+    return plan
+
+
+def apply_score_import(plan: ScoreImportPlan, actor: User | None = None) -> ScoreImportSummary:
+    """Store each planned row as a submitted sheet, the judge assigned to the entry."""
+    contest, criteria = plan.contest, plan.criteria
+    emails = sorted({s.email for s in plan.sheets})
+    judges, _, _ = _judges_for(emails, create=True)
     round_ = contest.current_round
-    assignments = {(a.entry_id, a.judge_id): a for a in db.session.scalars(
+    sheets = {(a.entry_id, a.judge_id): a for a in db.session.scalars(
         select(Assignment).where(Assignment.round_id == round_.id))}
     now = utcnow()
-    for entry, email, points, comment in parsed:
-        judge = judges[email]
-        assignment = assignments.get((entry.id, judge.id))
-        if assignment is None:
-            assignment = Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judge.id)
-            db.session.add(assignment)
-        write_points(assignment, criteria, {c.id: value for c, value in points.items()})
-        assignment.comment = comment
-        assignment.submitted_at = now
+    changed = 0
+    for planned in plan.sheets:
+        judge = judges[planned.email]
+        sheet = sheets.get((planned.entry.id, judge.id))
+        if sheet is None:
+            sheet = Assignment(round_id=round_.id, entry_id=planned.entry.id, judge_id=judge.id)
+            db.session.add(sheet)
+            db.session.flush()
+            before = SheetSnapshot.of(None)
+        else:
+            lock_sheet(sheet)
+            before = SheetSnapshot.of(sheet)
+        write_points(sheet, criteria, planned.points)
+        sheet.comment = planned.comment
+        if record_change(sheet, before, planned.after, ScoreSource.IMPORT, actor) is not None:
+            sheet.submitted_at = now
+            changed += 1
     db.session.flush()
     record("scores.imported", contest=contest, actor=actor, target=contest.slug,
-           sheets=len(parsed), judges_created=created)
-    return ScoreImportSummary(len(parsed), created)
+           sheets=len(plan.sheets), changed=changed, judges_created=plan.new_judges)
+    return ScoreImportSummary(len(plan.sheets), plan.new_judges, changed)
+
+
+def import_scores(contest: Contest, raw: bytes, create_judges: bool = False, actor: User | None = None,
+                  overwrite: bool = False, filename: str = "scores.csv") -> ScoreImportSummary:
+    """Check the file, then store it: the command line's one step."""
+    return apply_score_import(plan_score_import(contest, raw, filename, create_judges, overwrite), actor)
 
 
 def _judges_for(emails: list[str], create: bool) -> tuple[dict[str, User], list[str], list[str]]:
@@ -139,5 +273,6 @@ def _judges_for(emails: list[str], create: bool) -> tuple[dict[str, User], list[
                 db.session.add(user)
                 created.append(email)
             user.add_role(Role.JUDGE)
+            db.session.flush()
             judges[email] = user
     return judges, created, errors

@@ -127,3 +127,91 @@ def test_impossible_k_is_an_error(n_judges, k, message):
 def test_no_entries_means_no_pairs():
     assert assign_balanced([], judges(3), 2) == []
     assert assign_every_judge([], judges(3)) == []
+
+
+# Property tests: the guarantees assign_balanced makes, on generated panels. ---------------
+
+from itertools import combinations  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def co_reading(pairs, panel) -> tuple[set, int]:
+    """Pairs of judges who share an entry, and the number of parts of the co-reading graph."""
+    parent = {j: j for j in panel}
+
+    def root(j):
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    met = set()
+    for readers in judges_per_entry(pairs).values():
+        for a, b in combinations(sorted(readers), 2):
+            met.add((a, b))
+            parent[root(a)] = root(b)
+    return met, len({root(j) for j in panel})
+
+
+def check_guarantees(n: int, m: int, k: int, excluded: set) -> None:
+    entry_ids, panel = entries(n), judges(m)
+    pairs = assign_balanced(entry_ids, panel, k, excluded=excluded)
+    per_entry = judges_per_entry(pairs)
+    # Exactly k distinct judges on every entry, none of them conflicted.
+    assert all(len(set(per_entry.get(e, []))) == len(per_entry.get(e, [])) == k for e in entry_ids)
+    assert not set(pairs) & excluded
+    # Loads within 1 among judges who may read the same entries.
+    load = Counter(j for _, j in pairs)
+    eligibility: dict[frozenset, list[int]] = {}
+    for j in panel:
+        barred = frozenset(e for e, judge in excluded if judge == j)
+        eligibility.setdefault(barred, []).append(load[j])
+    for loads in eligibility.values():
+        assert max(loads) - min(loads) <= 1
+    if not excluded and k >= 2:
+        met, parts = co_reading(pairs, panel)
+        # Connected as soon as the entries can link everyone; every pair of judges
+        # shares an entry once there are three times the entries that needs.
+        if n * (k - 1) >= m - 1:
+            assert parts == 1
+        if n * k * (k - 1) >= 3 * m * (m - 1):
+            assert len(met) == m * (m - 1) // 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 60), st.integers(2, 14), st.data())
+def test_balanced_guarantees_on_generated_panels(n, m, data):
+    k = data.draw(st.integers(1, m))
+    check_guarantees(n, m, k, set())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 40), st.integers(3, 10), st.data())
+def test_balanced_guarantees_with_conflicts(n, m, data):
+    k = data.draw(st.integers(1, m - 2))
+    pool = [(e, j) for e in entries(n) for j in judges(m)]
+    # At most two conflicts per entry, so k ≤ m - 2 judges are always left.
+    chosen = data.draw(st.lists(st.sampled_from(pool), max_size=2 * n, unique=True))
+    per_entry = Counter(e for e, _ in chosen)
+    excluded = {(e, j) for e, j in chosen if per_entry[e] <= 2}
+    check_guarantees(n, m, k, excluded)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sets(st.tuples(st.integers(1, 380), st.integers(1, 9)), max_size=300))
+def test_the_seed_contest_size_380_entries_9_judges_k_3(conflicts):
+    excluded = {(f"E{e:03d}", f"j{j}") for e, j in conflicts}
+    per_entry = Counter(e for e, _ in excluded)
+    excluded = {(e, j) for e, j in excluded if per_entry[e] <= 6}
+    check_guarantees(380, 9, 3, excluded)
+    check_guarantees(380, 9, 3, set())
+
+
+@settings(max_examples=2, deadline=None)
+@given(st.sets(st.tuples(st.integers(1, 5000), st.integers(1, 40)), max_size=2000))
+def test_a_large_contest_5000_entries_40_judges_k_3(conflicts):
+    excluded = {(f"E{e:03d}", f"j{j}") for e, j in conflicts}
+    check_guarantees(5000, 40, 3, excluded)
+    check_guarantees(5000, 40, 3, set())
