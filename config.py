@@ -26,7 +26,7 @@ class Config:
     UPLOAD_FOLDER = INSTANCE_PATH / "uploads"
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     ALLOWED_UPLOAD_EXTENSIONS = (
-        "pdf", "doc", "docx", "odt", "rtf", "txt",
+        "pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "pptx",
         "jpg", "jpeg", "png", "webp",
         "mp3", "m4a", "mp4", "mov", "webm",
     )
