@@ -46,7 +46,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
-                    start_judging, finalize, publish, certificates, create_user):
+                    start_judging, finalize, publish, certificates, score_sheets, create_user):
         app.cli.add_command(command)
 
 
@@ -275,6 +275,34 @@ def certificates(slug: str, code: str, out: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{out}: {len(issued)} certificates")
+
+
+@click.command("score-sheets")
+@click.argument("slug")
+@click.option("--judge", "email", help="Only this judge's sheet (by e-mail); all judges without it.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def score_sheets(slug: str, email: str | None, out: Path) -> None:
+    """Print paper score sheets (PDF): the judge's entry codes, the criteria, boxes, a signature line."""
+    from contest.auth.services import user_by_email
+    from contest.judging.paper import paper_sheets, render_paper_sheets
+
+    contest = _contest(slug)
+    judges = None
+    if email is not None:
+        judge = user_by_email(email)
+        if judge is None or not judge.has_role(Role.JUDGE):
+            raise click.ClickException(f"{email} is not a judge")
+        judges = [judge]
+    sheets = paper_sheets(contest, judges)
+    if not sheets or not any(s.entries for s in sheets):
+        raise click.ClickException(f"no judge has entries to score in {slug}")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+    with force_locale("vi"):
+        pdf = render_paper_sheets(contest, sheets)
+    out.write_bytes(pdf)
+    click.echo(f"{out}: {len(sheets)} judges, {sum(len(s.entries) for s in sheets)} entries")
 
 
 @click.command("create-user")

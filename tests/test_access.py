@@ -64,6 +64,9 @@ ACCESS = {
     "judging.entry_history_page": "organizer",
     "judging.judge_history_page": "organizer",
     "admin.release_file": "organizer",
+    "judging.import_scores_page": "organizer",
+    "judging.apply_import": "organizer",
+    "judging.paper_sheets_pdf": "organizer",
     "judging.judges_page": "organizer",
     "judging.progress": "organizer",
     "judging.add_judge_account": "organizer",
@@ -93,7 +96,7 @@ ORGANIZER_ACTIONS = {
     "judging.add_judge_account", "judging.assign", "admin.start_judging_now",
     "results.resolve", "results.finalize_results", "results.publish_results",
     "judging.add_conflict", "judging.lift", "judging.reassign", "judging.discard", "judging.drop",
-    "admin.release_file",
+    "admin.release_file", "judging.apply_import",
     # The judge's own actions on a sheet of a finalized contest: refused with a message.
     "judging.autosave", "judging.conflict",
 }

@@ -68,7 +68,7 @@ def add_conflict(slug: str, code: str):
 @bp.post("/c/<slug>/organize/entries/<code>/conflicts/<int:conflict_id>/lift")
 @role_required(Role.ORGANIZER)
 def lift(slug: str, code: str, conflict_id: int):
-    _, entry = _entry(slug, code)
+    entry = _entry(slug, code)[1]
     conflict = db.session.get(Conflict, conflict_id)
     if conflict is None or conflict.entry_id != entry.id:
         abort(404)
@@ -96,7 +96,7 @@ def _sheet(entry, sheet_id: int) -> Assignment:
 @bp.post("/c/<slug>/organize/entries/<code>/sheets/<int:sheet_id>/reassign")
 @role_required(Role.ORGANIZER)
 def reassign(slug: str, code: str, sheet_id: int):
-    _, entry = _entry(slug, code)
+    entry = _entry(slug, code)[1]
     sheet = _sheet(entry, sheet_id)
     form = ReassignForm()
     form.judge.choices = [SelectChoice(u.id, u.name) for u in judges()]
@@ -116,7 +116,7 @@ def reassign(slug: str, code: str, sheet_id: int):
 @bp.post("/c/<slug>/organize/entries/<code>/sheets/<int:sheet_id>/discard")
 @role_required(Role.ORGANIZER)
 def discard(slug: str, code: str, sheet_id: int):
-    _, entry = _entry(slug, code)
+    entry = _entry(slug, code)[1]
     sheet = _sheet(entry, sheet_id)
     form = ReasonForm()
     if not form.validate_on_submit():

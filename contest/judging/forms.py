@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     Field,
     IntegerField,
     PasswordField,
@@ -189,3 +191,21 @@ class DropJudgeForm(Form):
     discard_submitted = BooleanField(_l("Also discard the sheets this judge submitted"))
     reason = StringField(_l("Reason"), filters=[clean], validators=[Length(max=2000)])
     drop = SubmitField(_l("Take this judge off the panel"))
+
+
+class ScoreUploadForm(Form):
+    """A filled score sheet (CSV or XLSX) to preview, then apply."""
+
+    file = FileField(_l("Filled score sheet (CSV or XLSX)"),
+                     validators=[FileRequired(message=_l("Choose a file.")),
+                                 FileAllowed(["csv", "xlsx"], _l("A .csv or .xlsx file, please."))])
+    overwrite = BooleanField(_l("Replace sheets the judges already submitted"))
+    create_judges = BooleanField(_l("Create accounts for judges not known yet"))
+    preview = SubmitField(_l("Preview the changes"))
+
+
+class ApplyImportForm(Form):
+    token = HiddenField(validators=[DataRequired()])
+    overwrite = HiddenField()
+    create_judges = HiddenField()
+    apply = SubmitField(_l("Apply these changes"))

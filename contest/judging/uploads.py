@@ -1,0 +1,107 @@
+"""The organizer's upload of a filled score sheet: preview what changes, then apply it."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.auth.access import role_required
+from contest.extensions import db
+from contest.importing import CsvImportError
+from contest.judging.forms import ApplyImportForm, ScoreUploadForm
+from contest.judging.importing import apply_score_import, plan_score_import
+from contest.judging.views import bp
+from contest.judging.paper import paper_sheets, render_paper_sheets
+from contest.models import Contest, Role, User
+from contest.public.views import contest_or_404
+
+
+def _waiting_folder() -> Path:
+    """Uploaded sheets waiting for the organizer to apply them, under instance/."""
+    folder = Path(current_app.instance_path) / "score-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _waiting(token: str) -> Path | None:
+    if not token or not all(ch.isalnum() or ch in "-_." for ch in token):
+        return None
+    found = [p for p in _waiting_folder().glob(f"{token}.*") if p.suffix in (".csv", ".xlsx")]
+    return found[0] if found else None
+
+
+def _page(contest: Contest, form=None, plan=None, apply_form=None, errors=()):
+    return render_template("judging/import_scores.html", contest=contest,
+                           form=form or ScoreUploadForm(formdata=None), plan=plan,
+                           apply_form=apply_form, errors=list(errors))
+
+
+@bp.route("/c/<slug>/organize/scores/import", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def import_scores_page(slug: str):
+    contest = contest_or_404(slug)
+    form = ScoreUploadForm()
+    if not form.validate_on_submit():
+        return _page(contest, form)
+    upload = form.file.data
+    suffix = Path(upload.filename or "").suffix.lower()
+    token = secrets.token_urlsafe(16)
+    path = _waiting_folder() / f"{token}{suffix}"
+    upload.save(path)
+    try:
+        plan = plan_score_import(contest, path.read_bytes(), path.name, form.create_judges.data,
+                                 form.overwrite.data)
+    except CsvImportError as exc:
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        return _page(contest, form, errors=exc.errors)
+    apply_form = ApplyImportForm(formdata=None, token=token, overwrite="1" if form.overwrite.data else "",
+                                 create_judges="1" if form.create_judges.data else "")
+    page = _page(contest, form, plan=plan, apply_form=apply_form)
+    db.session.rollback()  # a preview changes nothing (judges to be created included)
+    return page
+
+
+@bp.post("/c/<slug>/organize/scores/import/apply")
+@role_required(Role.ORGANIZER)
+def apply_import(slug: str):
+    contest = contest_or_404(slug)
+    form = ApplyImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _waiting(form.token.data)
+    if path is None:
+        flash(_("This upload has expired: choose the file again."), "danger")
+        return redirect(url_for(".import_scores_page", slug=slug))
+    try:
+        plan = plan_score_import(contest, path.read_bytes(), path.name, bool(form.create_judges.data),
+                                 bool(form.overwrite.data))
+        summary = apply_score_import(plan, actor=current_user)
+    except CsvImportError as exc:
+        db.session.rollback()
+        return _page(contest, errors=exc.errors)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("%(sheets)s score sheets imported, %(changed)s changed.", sheets=summary.sheets,
+            changed=summary.changed), "success")
+    return redirect(url_for(".progress", slug=slug))
+
+
+@bp.get("/c/<slug>/organize/paper-sheets.pdf")
+@role_required(Role.ORGANIZER)
+def paper_sheets_pdf(slug: str):
+    """Printable score sheets: every judge of the current round, or ``?judge=<id>``."""
+    contest = contest_or_404(slug)
+    judge_id = request.args.get("judge", type=int)
+    judges = None
+    if judge_id is not None:
+        judge = db.session.get(User, judge_id) or abort(404)
+        judges = [judge]
+    pdf = render_paper_sheets(contest, paper_sheets(contest, judges))
+    return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{contest.slug}-score-sheets.pdf")
