@@ -63,7 +63,9 @@ class PlannedSheet:
 
     @property
     def is_new(self) -> bool:
-        return self.before.state == "none"
+        """Nothing on the sheet yet (or no sheet at all)."""
+        before = self.before
+        return before.state != "submitted" and not before.points and not before.comment
 
     @property
     def changes(self) -> bool:
