@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from decimal import Decimal
 
 import pytest
@@ -135,3 +136,111 @@ def test_results_and_certificates_can_be_read_on_a_phone(live_server, browser):
             right = card["x"] + card["width"] - button["x"] - button["width"]
             places.append(round(left) if width < 768 else round(right))
         assert places[0] == places[1]
+
+
+def judged_contest(app, slug: str):
+    """A contest in judging, one entry, one judge on it; returns the entry's code."""
+    with app.app_context():
+        contest = apply_contest_settings(contest_settings(slug))
+        judge = upsert_user("giamkhao@example.vn", "Phạm Giám Khảo", [Role.JUDGE], PASSWORD)
+        entry = Entry(contest=contest, code=allocate_code(contest))
+        EntryFields(title="Thắp sáng đường quê", category=contest.categories[0],
+                    author_kind=AuthorKind.INDIVIDUAL, authors=["Trần Văn Bí Mật"]).apply_to(entry)
+        db.session.add(entry)
+        db.session.flush()
+        start_judging(contest, actor=None)
+        assign_judges(contest, [judge], None, actor=None)
+        db.session.commit()
+        return entry.code, entry.id
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "giamkhao@example.vn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+
+
+def stored(app, entry_id: int) -> tuple[list[Decimal], bool]:
+    with app.app_context():
+        sheet = db.session.scalar(select(Assignment).where(Assignment.entry_id == entry_id))
+        return [s.points for s in sorted(sheet.scores, key=lambda s: s.criterion_id)], sheet.is_submitted
+
+
+@pytest.mark.parametrize(("locale", "nd", "ht"), [("vi-VN", "3,5", "7,5"), ("en-US", "3.5", "7.5")])
+def test_a_judge_types_decimals_the_way_their_keyboard_does(live_server, browser, locale, nd, ht):
+    app, base = live_server
+    code, entry_id = judged_contest(app, "thap-phan")
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base)
+    page.goto(f"{base}/c/thap-phan/judge/{code}")
+    assert page.evaluate("navigator.language") == locale
+    page.get_by_label("Nội dung").press_sequentially(nd)
+    page.get_by_label("Hình thức").press_sequentially(ht)
+    assert page.locator("#sheet-total").text_content() == "11.00"
+    page.get_by_label("Hình thức").fill("7,3")
+    assert page.locator("#sheet-total").text_content() == "—"
+    assert page.locator("[id$=-live]:visible").first.text_content() == "In steps of 0.5."
+    page.get_by_label("Hình thức").fill("")
+    page.get_by_label("Hình thức").press_sequentially(ht)
+    assert page.locator("#sheet-total").text_content() == "11.00"
+    page.click("[name=submit_scores]")
+    page.wait_for_load_state()
+    assert "submitted: total 11.00" in page.content()
+    assert stored(app, entry_id) == ([Decimal("3.5"), Decimal("7.5")], True)
+    context.close()
+
+
+def test_the_live_total_parses_exactly_like_the_server(live_server, browser):
+    from contest.domain.points import PointsError, parse_points, points_problem
+    from contest.domain.scoring import CriterionRule, format_score, judge_total
+
+    app, base = live_server
+    code, _ = judged_contest(app, "cung-luat")
+    page = browser.new_page()
+    log_in(page, base)
+    page.goto(f"{base}/c/cung-luat/judge/{code}")
+    typed = ["7", "7,5", "7.50", "07,5", "7.3", "7,25", "7.125", "60", "60,5", "60.00", "0", "0,0",
+             "-1", "+1", "1e3", "NaN", "Infinity", "7,5,0", " 8 ", "1 000", "٣", ",5", "5,", "12345678",
+             "0.1", "0.25", "0.75", "33.33"]
+    for step in ("1", "0.5", "0.25", "0.1"):
+        for text in typed:
+            js = page.evaluate("([t, s]) => { const r = ScoreSheet.parsePoints(t, '60', s);"
+                               " return r.problem || (r.empty ? 'empty' : String(r.hundredths)); }",
+                               [text, step])
+            try:
+                value = parse_points(text)
+            except PointsError as exc:
+                expected = exc.problem.value
+            else:
+                problem = None if value is None else points_problem(value, Decimal(60), Decimal(step))
+                expected = problem.value if problem else ("empty" if value is None else str(int(value * 100)))
+            assert js == expected, (text, step)
+    # Weighted, rounded half-up to two decimals: the total the server shows.
+    rows = [("46,5", "60", "0.5", "1.5"), ("33.25", "40", "0.25", "0.333"), ("0.1", "10", "0.1", "1.125")]
+    shown = page.evaluate("rows => ScoreSheet.total(rows.map(([t, m, s, w]) => "
+                          "({typed: t, max: m, step: s, weight: w})))", rows)
+    rules = [CriterionRule(str(i), Decimal(m), Decimal(w)) for i, (_, m, _, w) in enumerate(rows)]
+    points = {str(i): parse_points(t) for i, (t, _, _, _) in enumerate(rows)}
+    assert shown == format_score(judge_total(points, rules)) == "80.93"
+
+
+def test_drafts_save_while_typing_and_when_the_tab_closes(live_server, browser):
+    app, base = live_server
+    code, entry_id = judged_contest(app, "tu-luu")
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    log_in(page, base)
+    page.goto(f"{base}/c/tu-luu/judge/{code}")
+    page.get_by_label("Nội dung").press_sequentially("12,5")
+    page.wait_for_function("document.getElementById('autosave-status').textContent.includes('Draft saved at')")
+    assert stored(app, entry_id) == ([Decimal("12.5")], False)
+    page.get_by_label("Hình thức").press_sequentially("20")
+    page.close(run_before_unload=True)  # at once: no time for the typing pause
+    for _ in range(50):
+        if len(stored(app, entry_id)[0]) == 2:
+            break
+        time.sleep(0.1)
+    assert stored(app, entry_id) == ([Decimal("12.5"), Decimal("20")], False)
+    context.close()
