@@ -310,14 +310,19 @@ def score_sheets(slug: str, email: str | None, out: Path) -> None:
 @click.option("--name", required=True)
 @click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
               required=True)
+@click.option("--organization", default="", help="Where a judge works (for conflict rules).")
+@click.option("--district", default="", help="The district a judge works in (for conflict rules).")
 @click.password_option()
 @with_appcontext
-def create_user(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+def create_user(email: str, name: str, roles: tuple[str, ...], password: str, organization: str,
+                district: str) -> None:
     """Create an account (or add roles and set the password of an existing one)."""
     from contest.auth.services import AccountError, upsert_user
+    from contest.judging.services import set_workplace
 
     try:
         user = upsert_user(email, name, [Role(r) for r in roles], password)
+        set_workplace(user, organization, district, actor=None)
     except AccountError as exc:
         _fail([exc])
     db.session.commit()

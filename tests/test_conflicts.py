@@ -193,3 +193,25 @@ def test_a_judge_dropping_out_from_the_judges_page(client, login, jury, make_use
     assert "is off the panel" in response.get_data(as_text=True)
     assert all(judges[1].id not in readers(e) for e in entries)
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/organize/")})
+
+
+def test_a_judges_workplace_from_the_form_and_the_command_line_rules_them_out(
+        client, login, runner, jury, make_user):
+    contest, judges, entries = jury
+    contest.conflict_same_organization = True
+    contest.conflict_same_district = True
+    db.session.commit()
+    login(make_user(Role.ORGANIZER))
+    url = f"/c/{contest.slug}/organize/judges"
+    post_form(client, f"{url}/add", {"name": "Lê Văn Cùng", "email": "cung@example.vn",
+                                     "password": "mat-khau-dai-42", "organization": "Hội Nông dân xã Tân Trào"},
+              form_page=url)
+    result = runner.invoke(args=["create-user", "huyen@example.vn", "--name", "Đỗ Cùng Huyện", "--role", "judge",
+                                 "--district", "Kiến Thụy", "--password", "mat-khau-dai-42"])
+    assert result.exit_code == 0, result.output
+    from contest.auth.services import user_by_email
+
+    same_unit, same_district = user_by_email("cung@example.vn"), user_by_email("huyen@example.vn")
+    assert (same_unit.organization, same_district.district) == ("Hội Nông dân xã Tân Trào", "Kiến Thụy")
+    assign_judges(contest, [*judges, same_unit, same_district], None, actor=None)
+    assert all({same_unit.id, same_district.id}.isdisjoint(readers(e)) for e in entries)

@@ -432,6 +432,27 @@ def test_list_page_query_count_does_not_grow_with_entries(client, login, judged,
     assert len(many) <= 10
 
 
+def test_score_page_query_count_does_not_grow_with_entries_or_files(client, login, judged, make_entry,
+                                                                     count_queries):
+    login(judged.judge_a)
+    entry = judged.entries[1]
+    url = score_url(judged, entry)
+    add_file(entry, "bai.pdf", files.pdf(identity=False))
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    more = [make_entry(judged.contest, title=f"Bài thêm {n}") for n in range(25)]
+    assign(judged.contest, judged.judge_a, more)
+    for n in range(4):
+        add_file(entry, f"anh{n}.png", files.png(identity=False))
+    db.session.expire_all()
+    with count_queries() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert "Entry 2 of 28" in html and html.count('class="card mb-2 entry-file"') == 5
+    assert len(many) == len(few)
+    assert len(many) <= 12
+
+
 # Organizer: judges, assignments, progress ------------------------------------------------------
 
 

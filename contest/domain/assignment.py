@@ -95,31 +95,35 @@ def assign_balanced(
         todo.append((len(free), position, entry, current, free, need))
     todo.sort(key=lambda t: (t[0], t[1]))
 
-    # How many other judges each judge has not read an entry with yet.
-    unmet = [sum(1 for b in range(count) if b != a and not shared[a][b]) for a in range(count)]
+    # Pairs of judges who have not read an entry together yet, and parts of the graph.
+    unmet = sum(1 for a in range(count) for b in range(a + 1, count) if not shared[a][b])
+    parts = len({_root(group, i) for i in range(count)})
     new: list[Pair] = []
     for turn, (_, _, entry, current, free, need) in enumerate(todo):
         chosen = list(current)
         for _ in range(need):
             lowest = min(load[i] for i in free if i not in chosen)
             candidates = [i for i in free if load[i] == lowest and i not in chosen]
-            # Equal loads: a judge not yet linked to those chosen (joining two parts of
-            # the co-reading graph), then one who meets most of them for the first time;
-            # while some pair of judges has never met, the one who has read least with
-            # them; then a rotating start, so pairings vary.
-            linked = {_root(group, c) for c in chosen}
-            meeting = any(unmet)
-            best = min(candidates, key=lambda i: (
-                _root(group, i) in linked,
-                -sum(shared[i][c] == 0 for c in chosen),
-                sum(shared[i][c] for c in chosen) if meeting else 0,
-                (i - turn) % count))
-            if chosen:
+            if unmet or parts > 1:
+                # Equal loads: a judge not yet linked to those chosen (joining two parts
+                # of the co-reading graph), then one who meets most of them for the first
+                # time, then the one who has read least with them; then a rotating start,
+                # so pairings vary.
+                linked = {_root(group, c) for c in chosen}
+                best = min(candidates, key=lambda i: (
+                    _root(group, i) in linked,
+                    -sum(shared[i][c] == 0 for c in chosen),
+                    sum(shared[i][c] for c in chosen),
+                    (i - turn) % count))
+            else:
+                # Everyone has met everyone: only the rotation decides.
+                best = min(candidates, key=lambda i: (i - turn) % count)
+            if chosen and _root(group, chosen[0]) != _root(group, best):
                 _join(group, chosen[0], best)
+                parts -= 1
             for c in chosen:
                 if not shared[best][c]:
-                    unmet[best] -= 1
-                    unmet[c] -= 1
+                    unmet -= 1
                 shared[best][c] += 1
                 shared[c][best] += 1
             chosen.append(best)

@@ -122,6 +122,8 @@ class AddJudgeForm(Form):
                     Length(max=200)],
         description=_l("Give it to the judge yourself. An existing account keeps its own password."),
     )
+    organization = StringField(_l("Organization (optional)"), validators=[Length(max=300)], filters=[clean])
+    district = StringField(_l("District (optional)"), validators=[Length(max=100)], filters=[clean])
     add = SubmitField(_l("Add judge"))
 
 

@@ -31,6 +31,7 @@ from contest.models import (
     UserRole,
 )
 from contest.models.types import utcnow
+from contest.text import clean
 
 
 class JudgingError(ValueError):
@@ -220,7 +221,8 @@ def judging_progress(contest: Contest) -> list[JudgeProgress]:
     return [load for load in judge_loads(contest) if load.assigned]
 
 
-def add_judge(email: str, name: str, password: str, actor: User | None) -> tuple[User, bool]:
+def add_judge(email: str, name: str, password: str, actor: User | None,
+              organization: str = "", district: str = "") -> tuple[User, bool]:
     """Create a judge account, or give an existing account the judge role.
 
     An existing account keeps its name and password: an organizer adding a
@@ -228,8 +230,22 @@ def add_judge(email: str, name: str, password: str, actor: User | None) -> tuple
     """
     existing = user_by_email(normalize_email(email))
     if existing is not None:
-        return upsert_user(existing.email, existing.name, [Role.JUDGE], None, actor=actor), False
-    return upsert_user(email, name, [Role.JUDGE], password, actor=actor), True
+        user, created = upsert_user(existing.email, existing.name, [Role.JUDGE], None, actor=actor), False
+    else:
+        user, created = upsert_user(email, name, [Role.JUDGE], password, actor=actor), True
+    set_workplace(user, organization, district, actor)
+    return user, created
+
+
+def set_workplace(user: User, organization: str, district: str, actor: User | None) -> None:
+    """Where a judge works, for the contests that keep judges off entries from there."""
+    organization, district = clean(organization or ""), clean(district or "")
+    if (organization, district) == (user.organization, user.district) or not (organization or district):
+        return
+    user.organization, user.district = organization or user.organization, district or user.district
+    db.session.flush()
+    record("user.workplace", actor=actor, target=user.email, organization=user.organization,
+           district=user.district)
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,8 @@ def add_judge_account(slug: str):
     if form.validate_on_submit():
         try:
             user, created = add_judge(form.email.data, form.name.data, form.password.data,
-                                      actor=current_user)
+                                      actor=current_user, organization=form.organization.data,
+                                      district=form.district.data)
         except AccountError as exc:
             form[exc.field].errors.append(str(exc))
         else:
