@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from faker import Faker
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from contest import PROJECT_ROOT
 from contest.admin.setup import apply_contest_settings, parse_contest_file
 from contest.auth.services import upsert_user, user_by_email
 from contest.extensions import db
+from contest.judging.history import SheetSnapshot, record_change
 from contest.judging.services import assign_judges, start_judging
 from contest.models import (
     Assignment,
@@ -26,6 +28,7 @@ from contest.models import (
     Entry,
     Role,
     Score,
+    ScoreSource,
     User,
 )
 
@@ -168,12 +171,14 @@ def _entry_fields(rng: random.Random, fake: Faker, n: int) -> dict:
 
 
 def _score_everything(contest: Contest, seed: int) -> None:
-    """Give every unsubmitted sheet plausible half-point scores and submit it."""
+    """Give every unsubmitted sheet plausible half-point scores and submit it, as its
+    judge would: each sheet's scores go into the score history."""
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.round_id == contest.current_round.id,
                                  Assignment.submitted_at.is_(None))
+        .options(joinedload(Assignment.entry), joinedload(Assignment.judge))
         .order_by(Assignment.entry_id, Assignment.judge_id)
-    ).all()
+    ).unique().all()
     codes = dict(db.session.execute(
         select(Entry.id, Entry.code).where(Entry.contest_id == contest.id)).all())
     emails = dict(db.session.execute(select(User.id, User.email)).all())
@@ -183,10 +188,13 @@ def _score_everything(contest: Contest, seed: int) -> None:
         # seeds use codes and e-mails, not database ids, so every database agrees.
         quality = random.Random(f"{seed}-{codes[a.entry_id]}").uniform(0.45, 0.95)
         rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}")
+        given = {}
         for criterion in contest.criteria:
             share = min(1.0, max(0.0, quality + rng.uniform(-0.08, 0.08)))
-            points = Decimal(round(float(criterion.max_points) * share * 2)) / 2
+            given[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
             a.scores.append(Score(criterion_id=criterion.id, max_points=criterion.max_points,
-                                  points=points))
+                                  points=given[criterion.id]))
         a.submitted_at = now
+        record_change(a, SheetSnapshot.of(None), SheetSnapshot(given, "", "submitted"),
+                      ScoreSource.SHEET, actor=a.judge).created_at = now
     db.session.flush()
