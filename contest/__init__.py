@@ -58,6 +58,10 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
 
+    from contest.jobs import jobs
+
+    jobs.init_app(app)
+
     from contest.auth.access import load_user
 
     login_manager.user_loader(load_user)

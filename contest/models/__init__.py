@@ -11,6 +11,7 @@ from contest.models.contests import (
     document_kind_tiers,
 )
 from contest.models.entries import AuthorKind, BlindStatus, Entry, EntryAuthor, EntryFile, EntryStatus
+from contest.models.jobs import Job, JobStatus
 from contest.models.judging import (
     Assignment,
     Conflict,
@@ -25,6 +26,6 @@ from contest.models.users import Role, User, UserRole
 __all__ = [
     "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "PrizeTier", "Role", "Round", "Score", "ScoreChange", "ScoreSource", "TieResolution",
+    "EntryFile", "EntryStatus", "Job", "JobStatus", "PrizeTier", "Role", "Round", "Score", "ScoreChange", "ScoreSource", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers",
 ]
