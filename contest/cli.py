@@ -47,8 +47,8 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
-                    start_judging, finalize, publish, certificates, score_sheets, create_user,
-                    worker):
+                    start_judging, finalize, publish, certificates, score_sheets, blind_copies,
+                    create_user, worker):
         app.cli.add_command(command)
 
 
@@ -305,6 +305,18 @@ def score_sheets(slug: str, email: str | None, out: Path) -> None:
         pdf = render_paper_sheets(contest, sheets)
     out.write_bytes(pdf)
     click.echo(f"{out}: {len(sheets)} judges, {sum(len(s.entries) for s in sheets)} entries")
+
+
+@click.command("blind-copies")
+@click.argument("slug")
+@with_appcontext
+def blind_copies(slug: str) -> None:
+    """Make the judges' blind copies of files that have none (files uploaded before blind copies)."""
+    from contest.entries.services import blind_missing_copies
+
+    made, review = blind_missing_copies(_contest(slug))
+    db.session.commit()
+    click.echo(f"{made} blind copies made, {review} files need review by the organizers")
 
 
 @click.command("create-user")

@@ -173,3 +173,17 @@ def test_a_judge_of_the_entry_reads_media_inline(client, login, submit):
     assert f'<img class="entry-media' in page and f"/files/{ids[0]}" in page
     assert "<audio" in page and "<video" in page
     assert db.session.scalar(select(Assignment.judge_id)) == judge.id
+
+
+def test_files_uploaded_before_blind_copies_get_them_from_the_command_line(runner, submit):
+    contest, entry, judge, _ = submit(("bai.pdf", files.pdf()), ("bai.doc", b"doc" * 10))
+    pdf, doc = entry.files
+    (upload_path(pdf).parent / pdf.blind_name).unlink()
+    pdf.blind_name, pdf.blind_status, pdf.identity_hits = None, BlindStatus.NEEDS_REVIEW, []
+    db.session.commit()
+    result = runner.invoke(args=["blind-copies", contest.slug])
+    assert result.exit_code == 0, result.output
+    assert "1 blind copies made, 1 files need review" in result.output
+    db.session.expire_all()
+    assert pdf.blind_status is BlindStatus.CLEAN and doc.blind_status is BlindStatus.NEEDS_REVIEW
+    assert files.identity_strings_in((upload_path(pdf).parent / pdf.blind_name).read_bytes()) == []

@@ -219,6 +219,28 @@ def make_blind_copy(stored: EntryFile) -> BlindStatus:
     return stored.blind_status
 
 
+def blind_missing_copies(contest: Contest) -> tuple[int, int]:
+    """Blind copies (and the identity check) for the files of ``contest`` that have none,
+    such as files uploaded before the app made them. Returns (made, still needing review)."""
+    entries = db.session.scalars(
+        select(Entry).where(Entry.contest_id == contest.id)
+        .options(selectinload(Entry.files), selectinload(Entry.authors))
+    )
+    made = review = 0
+    for entry in entries:
+        waiting = [f for f in entry.files if f.blind_status is BlindStatus.NEEDS_REVIEW]
+        for stored in waiting:
+            if upload_path(stored).is_file() and make_blind_copy(stored) is BlindStatus.CLEAN:
+                made += 1
+            else:
+                review += 1
+        if waiting:
+            check_identity(entry)
+    db.session.flush()
+    record("files.blinded", contest=contest, target=contest.slug, made=made, review=review)
+    return made, review
+
+
 def release_file(stored: EntryFile, actor: User | None) -> None:
     """An organizer checked a file the app could not clean: judges get it as it is."""
     blind_name = f"{Path(stored.stored_name).stem}-blind.{stored.extension}"
