@@ -250,6 +250,18 @@ def odt(identity: bool = True) -> bytes:
     return out.getvalue()
 
 
+def odt_text(body: str) -> bytes:
+    """An OpenDocument text holding ``body`` and no metadata."""
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    document.text.addElement(text.P(text=body))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
 def _exif(identity: bool, orientation: int = 1) -> bytes:
     from PIL import Image
 

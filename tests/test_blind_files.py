@@ -120,18 +120,19 @@ def test_a_file_the_app_cannot_clean_needs_review_and_is_not_served(client, logi
     assert served(client, f"/c/{contest.slug}/judge/{entry.code}/files/{stored.id}")[1] == content
 
 
-IDENTITY_IN_TEXT = [
-    ("pdf", lambda text: files.pdf(body=text, identity=False), "page 1"),
-    ("docx", lambda text: files.docx(body=text, identity=False), "in the text"),
-    ("txt", lambda text: text.encode("utf-16"), "in the text"),
-]
+PDF = ("pdf", lambda text: files.pdf(body=text, identity=False), "page 1")
+DOCX = ("docx", lambda text: files.docx(body=text, identity=False), "in the text")
+ODT = ("odt", lambda text: files.odt_text(text), "in the text")
+TXT = ("txt", lambda text: text.encode("utf-16"), "in the text")
 
 
-@pytest.mark.parametrize(("extension", "make", "where"), IDENTITY_IN_TEXT,
-                         ids=[e for e, _, _ in IDENTITY_IN_TEXT])
-@pytest.mark.parametrize("written", ["Bài của TRẦN VĂN BÍ MẬT, xã Tân Trào",
-                                     "Bai cua tran van bi mat, xa Tan Trao",
-                                     "Liên hệ: 0987.654.321", "Gửi BIMAT.TACGIA@example.vn"])
+@pytest.mark.parametrize(("extension", "make", "where", "written"), [
+    (*DOCX, "Bài của TRẦN VĂN BÍ MẬT, xã Tân Trào"),
+    (*PDF, "Bai cua tran van bi mat, xa Tan Trao"),
+    (*TXT, "Liên hệ: 0987.654.321"),
+    (*ODT, "Gửi BIMAT.TACGIA@example.vn"),
+    (*DOCX, "Đơn vị: hợp tác xã kín tiếng kiến thụy"),
+], ids=["docx-name-capitals", "pdf-name-no-diacritics", "txt-utf16-phone", "odt-email", "docx-organization"])
 def test_the_identity_check_shows_organizers_where_the_text_names_the_author(
         client, login, submit, extension, make, where, written):
     contest, entry, judge, organizer = submit((f"bai.{extension}", make(written)))

@@ -180,14 +180,14 @@ def check_guarantees(n: int, m: int, k: int, excluded: set) -> None:
             assert len(met) == m * (m - 1) // 2
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(1, 60), st.integers(2, 14), st.data())
 def test_balanced_guarantees_on_generated_panels(n, m, data):
     k = data.draw(st.integers(1, m))
     check_guarantees(n, m, k, set())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 40), st.integers(3, 10), st.data())
 def test_balanced_guarantees_with_conflicts(n, m, data):
     k = data.draw(st.integers(1, m - 2))
