@@ -171,7 +171,7 @@ def test_a_judge_of_the_entry_reads_media_inline(client, login, submit):
     login(judge)
     page = client.get(f"/c/{contest.slug}/judge/{entry.code}").get_data(as_text=True)
     ids = [f.id for f in entry.files]
-    assert f'<img class="entry-media' in page and f"/files/{ids[0]}" in page
+    assert '<img class="entry-media' in page and f"/files/{ids[0]}" in page
     assert "<audio" in page and "<video" in page
     assert db.session.scalar(select(Assignment.judge_id)) == judge.id
 

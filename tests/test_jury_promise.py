@@ -9,16 +9,15 @@ import urllib.request
 from decimal import Decimal
 from http.cookiejar import CookieJar
 
-import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from contest.auth.services import upsert_user
-from contest.entries.services import create_entry, EntryFields, upload_path
+from contest.entries.services import EntryFields, create_entry, upload_path
 from contest.extensions import db
 from contest.judging.services import assign_judges, start_judging
 from contest.models import Assignment, AuditEvent, Contest, Role, Score, ScoreChange
-from tests.conftest import CSRF_RE, PASSWORD, contest_settings, post_form
+from tests.conftest import CSRF_RE, PASSWORD, post_form
 
 
 def test_a_point_off_the_half_point_step_is_refused_by_the_server(client, login, make_contest,
@@ -123,7 +122,7 @@ def concurrent_identical_submissions(app, base, n: int = 100) -> list[int]:
     """Log in once, then POST the same first submission of one sheet ``n`` times at once."""
     with app.app_context():
         contest = Contest.query.filter_by(slug="dong-thoi").one()
-        code = contest.current_round and db.session.scalar(select(Assignment)).entry.code
+        code = db.session.scalar(select(Assignment)).entry.code
         nd, ht = contest.criteria
         fields = {f"points_{nd.id}": "46,5", f"points_{ht.id}": "30", "comment": "Đồng thời",
                   "submit_scores": "Submit scores"}

@@ -121,7 +121,6 @@ def test_the_history_pages_read_back_every_change_in_fixed_queries(client, login
     with count_queries() as few:
         client.get(judge_url)
     for entry in entries[1:]:
-        login_back = f"/c/{contest.slug}/judge/{entry.code}"
         save_sheet(db.session.scalar(select(Assignment).where(Assignment.entry_id == entry.id)),
                    {c.id: Decimal(5) for c in contest.criteria}, "ba", submit=True, actor=judge)
     db.session.commit()
