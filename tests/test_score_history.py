@@ -218,3 +218,18 @@ def test_paper_score_sheets_from_the_command_line_and_the_browser(runner, tmp_pa
     login(organizer)
     with client.get(f"/c/{contest.slug}/organize/paper-sheets.pdf?judge={judge.id}") as response:
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+
+
+def test_an_autosave_that_arrives_after_the_submit_changes_nothing(scored):
+    from contest.judging.services import SheetErrors
+    from contest.models import ScoreSource
+
+    contest, entries, judge, _ = scored
+    sheet = db.session.scalar(select(Assignment).where(Assignment.entry_id == entries[0].id))
+    nd, ht = contest.criteria
+    save_sheet(sheet, {nd.id: Decimal(50), ht.id: Decimal(30)}, "", submit=True, actor=judge)
+    db.session.commit()
+    with pytest.raises(SheetErrors):
+        save_sheet(sheet, {nd.id: Decimal(1)}, "", submit=False, actor=judge, source=ScoreSource.AUTOSAVE)
+    db.session.rollback()
+    assert sorted(s.points for s in db.session.get(Assignment, sheet.id).scores) == [30, 50]

@@ -156,13 +156,15 @@ def save_sheet(
         raise SheetErrors({}, [_l("You have a conflict of interest with this entry: "
                                   "it cannot be scored by you.")])
     criteria = contest.criteria
-    errors = sheet_problems(criteria, points, complete=submit or assignment.is_submitted)
-    if errors:
-        raise SheetErrors(errors, [])
+    # Checked under the lock: another request may have submitted the sheet meanwhile.
     lock_sheet(assignment)
     before = SheetSnapshot.of(assignment)
-    if before.state == "submitted" and not submit:
-        submit = True  # a submitted sheet stays submitted
+    if before.state == "submitted" and source is ScoreSource.AUTOSAVE:
+        raise SheetErrors({}, [_l("This sheet is submitted: correct it with the submit button.")])
+    submit = submit or before.state == "submitted"  # a submitted sheet stays submitted
+    errors = sheet_problems(criteria, points, complete=submit)
+    if errors:
+        raise SheetErrors(errors, [])
     write_points(assignment, criteria, points)
     assignment.comment = comment
     after = SheetSnapshot(
