@@ -31,13 +31,14 @@ def login(client, email: str, password: str) -> None:
                                             "csrf_token": token}).status_code == 302
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int, int]:
+def measure(engine, client, url: str, runs: int) -> tuple[float, int, int]:
+    """Each request in its own app context and session, as in production."""
     statements: list[str] = []
 
     def count(*args) -> None:
         statements.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
     times = []
     try:
         for _ in range(runs):
@@ -47,7 +48,7 @@ def measure(client, url: str, runs: int) -> tuple[float, int, int]:
             times.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", count)
     return statistics.median(times), len(statements), len(response.get_data())
 
 
@@ -67,6 +68,7 @@ def main() -> None:
         code = db.session.scalar(select(Entry.code).join(Assignment, Assignment.entry_id == Entry.id)
                                  .where(Assignment.judge_id == judge.id).order_by(Entry.code).limit(1))
         judge_id = judge.id
+        engine = db.engine
         db.session.remove()
     print(f"{entries:,} entries, {sheets:,} sheets, {changes:,} score changes; "
           f"giamkhao1 reads {mine:,} entries")
@@ -84,8 +86,7 @@ def main() -> None:
         ("judge's score history", organizer, f"/c/{args.slug}/organize/judges/{judge_id}/history"),
     ]
     for name, client, url in pages:
-        with app.app_context():
-            seconds, queries, size = measure(client, url, args.runs)
+        seconds, queries, size = measure(engine, client, url, args.runs)
         print(f"| {name} | {seconds * 1000:.0f} | {queries} | {size / 1024:.0f} |")
 
 
