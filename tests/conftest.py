@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from config import TestConfig
@@ -49,6 +50,14 @@ def app(_schema, tmp_path: Path):
         UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
 
     app = create_app(Config)
+
+    @app.teardown_request
+    def forget_the_request(error=None):
+        # Requests here share the fixture's app context, and so ``g``; a real
+        # request starts afresh: its user and CSRF token come from its own cookies.
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         if not ON_POSTGRES:
             db.create_all()

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import NumberInput
 
-from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.auth.passwords import MIN_PASSWORD_LENGTH, PasswordPolicy
 from contest.forms import Form
 from contest.models import Criterion
 from contest.text import clean
@@ -104,11 +104,9 @@ class AddJudgeForm(Form):
                        filters=[clean])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(),
-                    Length(min=MIN_PASSWORD_LENGTH,
-                           message=_l("The password needs at least %(min)d characters.")),
-                    Length(max=200)],
-        description=_l("Give it to the judge yourself. An existing account keeps its own password."),
+        validators=[DataRequired(), PasswordPolicy()],
+        description=_l("At least %(n)d characters, not a common password. Give it to the judge "
+                       "yourself. An existing account keeps its own password.", n=MIN_PASSWORD_LENGTH),
     )
     add = SubmitField(_l("Add judge"))
 
