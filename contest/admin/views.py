@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from contest.admin.forms import EntrySearchForm, SettingsForm
@@ -21,28 +20,11 @@ from contest.admin.setup import SetupError
 from contest.auth.access import role_required
 from contest.extensions import db
 from contest.judging.services import JudgingError, start_judging
-from contest.models import ContestPhase, EntryStatus, Role
+from contest.labels import STATUS_LABELS
+from contest.models import EntryStatus, Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("admin", __name__)
-
-PHASE_LABELS = {
-    ContestPhase.OPEN: _l("Open for entries"),
-    ContestPhase.JUDGING: _l("Judging in progress"),
-    ContestPhase.FINALIZED: _l("Results finalized"),
-    ContestPhase.PUBLISHED: _l("Results published"),
-}
-STATUS_LABELS = {
-    EntryStatus.SUBMITTED: _l("Submitted"),
-    EntryStatus.ELIGIBLE: _l("Eligible"),
-    EntryStatus.INELIGIBLE: _l("Ineligible"),
-}
-
-
-@bp.context_processor
-def labels() -> dict:
-    return {"phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS}
-
 
 @bp.get("/organize/")
 @role_required(Role.ORGANIZER)
