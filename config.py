@@ -43,6 +43,12 @@ class Config:
     # Absolute address of the site, printed in the QR code of every certificate.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Background jobs (contest worker): Huey's SQLite queue in instance/jobs.db by
+    # default; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) the queue is in Redis,
+    # shared by every web and worker process on every machine.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "contest")
+
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -61,7 +67,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
     PASSWORD_HASH_METHOD = "scrypt"
 
-    REDIS_URL = os.environ.get("REDIS_URL")
+    # Rate-limit counts: in this process, or in Redis (shared by every worker) with REDIS_URL.
     RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429
     # Named limits (contest.auth.limits.rate_limit), each by account and by address.
@@ -86,3 +92,6 @@ class TestConfig(Config):
     # Tests read pages by their English msgids; tests/test_i18n.py checks the
     # real default (Vietnamese) and the catalog.
     BABEL_DEFAULT_LOCALE = "en"
+    # Each test's queue is its own SQLite file under its instance folder; a test
+    # that wants Redis sets REDIS_URL itself (TEST_REDIS_URL, see tests/test_jobs.py).
+    REDIS_URL = None

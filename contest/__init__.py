@@ -60,8 +60,11 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from contest.auth.access import load_user
+    from contest.jobs import jobs
 
+    jobs.init_app(app)
+
+    from contest.auth.access import load_user
     from contest.auth.sessions import register as register_sessions
 
     login_manager.user_loader(load_user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -46,7 +47,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
-                    start_judging, finalize, publish, certificates, create_user):
+                    start_judging, finalize, publish, certificates, create_user, worker):
         app.cli.add_command(command)
 
 
@@ -291,3 +292,39 @@ def create_user(email: str, name: str, roles: tuple[str, ...], password: str) ->
         _fail([exc])
     db.session.commit()
     click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")
+
+
+@click.command()
+@click.option("--workers", default=2, show_default=True, help="Tasks run at once (threads).")
+@click.option("--drain", is_flag=True, help="Run what is queued now, then exit.")
+@click.option("--check", is_flag=True, help="Queue a check and wait for a running worker to take it.")
+@click.option("--timeout", default=30, show_default=True, help="Seconds --check waits.")
+@with_appcontext
+def worker(workers: int, drain: bool, check: bool, timeout: int) -> None:
+    """Run background jobs (mail, large print batches) from the queue."""
+    from contest.jobs import check_worker, create_job, jobs
+    from contest.models import Job, JobStatus
+
+    if drain:
+        click.echo(f"{jobs.run_pending()} jobs run")
+        return
+    if check:
+        job = create_job("worker.check", total=0)
+        jobs.enqueue_on_commit(check_worker, job.id)
+        db.session.commit()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            if db.session.get(Job, job.id).status is JobStatus.DONE:
+                click.echo(f"a worker took the check job in {timeout - (deadline - time.monotonic()):.1f} s")
+                return
+            time.sleep(0.2)
+        raise click.ClickException(f"no worker took the check job within {timeout} s: "
+                                   "is `contest worker` running on this queue?")
+    if workers < 1:
+        raise click.BadParameter("at least 1", param_hint="--workers")
+    import logging
+
+    # What the worker does goes to stderr, where systemd's journal picks it up.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    jobs.huey.create_consumer(workers=workers, worker_type="thread").run()

@@ -11,12 +11,13 @@ from contest.models.contests import (
     document_kind_tiers,
 )
 from contest.models.entries import AuthorKind, Entry, EntryAuthor, EntryFile, EntryStatus
+from contest.models.jobs import Job, JobStatus
 from contest.models.judging import Assignment, Round, Score
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
     "Assignment", "AuditEvent", "AuthorKind", "Award", "Category", "Certificate",
     "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "PrizeTier", "Role", "Round", "Score", "TieResolution",
+    "EntryFile", "EntryStatus", "Job", "JobStatus", "PrizeTier", "Role", "Round", "Score", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers",
 ]
