@@ -3,27 +3,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from config import TestConfig
-from contest import create_app
 from contest.admin.setup import apply_contest_settings
 from contest.auth.services import upsert_user
 from contest.entries.services import EntryFields, allocate_code
 from contest.extensions import db
 from contest.judging.services import assign_judges, start_judging
 from contest.models import Assignment, AuthorKind, Contest, Entry, Role
-from tests.conftest import ON_POSTGRES, PASSWORD, _empty_tables, contest_settings
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.conftest import PASSWORD, contest_settings
+from tests.live import CHROMIUM, chromium, serve
 
 if CHROMIUM is None and os.environ.get("CONTEST_REQUIRE_BROWSER") != "1":
     pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
@@ -34,37 +26,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_server(_schema, tmp_path):
     """The app on a real port, on a database other threads can share."""
-
-    class Config(TestConfig):
-        INSTANCE_PATH = tmp_path / "instance"
-        UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
-        if not ON_POSTGRES:
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.db'}"
-
-    app = create_app(Config)
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        if ON_POSTGRES:
-            _empty_tables()
-        db.engine.dispose()
+    with serve(tmp_path) as served:
+        yield served
 
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is required here (CONTEST_REQUIRE_BROWSER=1)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield browser
-        browser.close()
+    """Chromium; a test passes only if no page broke the Content-Security-Policy."""
+    with chromium() as watched:
+        yield watched
+        assert watched.csp_violations() == []
 
 
 def test_a_judge_scores_an_entry(live_server, browser, tmp_path):

@@ -42,7 +42,8 @@ def web_link(form: Form, field: URLField) -> None:
 class EntryForm(Form):
     title = StringField(_l("Title of the entry"), validators=[DataRequired(), Length(max=500)],
                         filters=[clean])
-    category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    category = SelectField(_l("Category"), coerce=lambda value: int(value) if value not in ("", None) else None,
+                           validators=[DataRequired()])
     author_kind = RadioField(
         _l("The entry is by"),
         choices=[SelectChoice(AuthorKind.INDIVIDUAL.value, _l("One or more individuals")),
@@ -78,7 +79,9 @@ class EntryForm(Form):
         super().__init__(**kwargs)
         self.contest = contest
         self.existing_files = list(existing_files)
-        self.category.choices = [SelectChoice(c.id, c.name) for c in contest.categories]
+        # An empty first choice: nobody lands in the first category by not choosing.
+        self.category.choices = [SelectChoice("", _l("Choose a category"))] + [
+            SelectChoice(c.id, c.name) for c in contest.categories]
         self.remove_files.choices = [SelectChoice(f.id, f.original_name) for f in self.existing_files]
         extensions = accepted_extensions()
         self.files.render_kw = {"accept": ",".join(f".{ext}" for ext in extensions)}
