@@ -3,12 +3,13 @@ a client with a real CSRF-protected login, and factories that return callables."
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from contest import create_app
@@ -66,6 +67,37 @@ def app(_schema, tmp_path: Path):
         if ON_POSTGRES:
             _empty_tables()
         db.engine.dispose()
+
+
+@contextmanager
+def app_on_empty_database(tmp_path: Path, schema: str):
+    """An app on a database with nothing in it, not even a schema: a new SQLite file,
+    or (PostgreSQL) a throwaway schema ``schema``, dropped afterwards."""
+    if ON_POSTGRES:
+        admin = create_engine(TestConfig.SQLALCHEMY_DATABASE_URI)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    class Config(TestConfig):
+        INSTANCE_PATH = tmp_path / schema
+        UPLOAD_FOLDER = tmp_path / schema / "uploads"
+        if ON_POSTGRES:
+            SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        else:
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / (schema + '.db')}"
+
+    app = create_app(Config)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if ON_POSTGRES:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            admin.dispose()
 
 
 @pytest.fixture
