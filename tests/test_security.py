@@ -142,11 +142,12 @@ def test_registration_is_limited_by_address_and_by_email(app, client):
 
 def test_certificate_lookups_are_limited_by_address(app, client):
     allowed = int(app.config["RATE_LIMITS"]["verify"]["address"].split()[0])
-    statuses = [client.get(f"/verify/guess-{i}", environ_base={"REMOTE_ADDR": "198.51.100.30"}).status_code
-                for i in range(allowed)]
-    assert set(statuses) == {404}
-    assert client.get("/verify?number=01/GCN", environ_base={"REMOTE_ADDR": "198.51.100.30"}).status_code == 429
-    assert client.get("/verify?number=01/GCN", environ_base={"REMOTE_ADDR": "198.51.100.31"}).status_code == 200
+    def lookup(url: str, address: str) -> int:
+        return client.get(url, environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert {lookup(f"/verify/guess-{i}", "198.51.100.30") for i in range(allowed)} == {404}
+    assert lookup("/verify?number=01/GCN", "198.51.100.30") == 429
+    assert lookup("/verify?number=01/GCN", "198.51.100.31") == 200
 
 
 @pytest.fixture
@@ -291,7 +292,8 @@ def test_the_remember_cookie_is_samesite_and_short_lived(client, make_user):
                   for part in header.split(";")[1:]}
     assert attributes["samesite"] == "Lax"
     assert "httponly" in attributes
-    expires = datetime.strptime(attributes["expires"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc)
+    expires = datetime.strptime(attributes["expires"], "%a, %d %b %Y %H:%M:%S GMT")
+    expires = expires.replace(tzinfo=timezone.utc)
     assert expires - datetime.now(timezone.utc) <= timedelta(days=31)
 
 

@@ -23,7 +23,8 @@ def rate_limit(name: str, methods: tuple[str, ...] = ("POST",),
                count_when: Callable | None = None):
     """The limits called ``name`` in RATE_LIMITS, by account and by address.
 
-    Every route with the same name shares one count. A kind the setting leaves out (``verify`` has no account) is not counted.
+    Every route with the same name shares one count. A kind the setting leaves
+    out (``verify`` has no account) is not counted.
     ``methods`` are the requests counted; ``count_when(response)`` counts only
     the answers it accepts (failed logins, say). Over a limit the view is not
     run and the visitor gets the 429 page.

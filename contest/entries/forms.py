@@ -39,11 +39,15 @@ def web_link(form: Form, field: URLField) -> None:
         raise ValidationError(_l("Give a web address starting with http:// or https://."))
 
 
+def optional_id(value) -> int | None:
+    """A select's id; the empty first choice ("Choose …") is None."""
+    return int(value) if value not in ("", None) else None
+
+
 class EntryForm(Form):
     title = StringField(_l("Title of the entry"), validators=[DataRequired(), Length(max=500)],
                         filters=[clean])
-    category = SelectField(_l("Category"), coerce=lambda value: int(value) if value not in ("", None) else None,
-                           validators=[DataRequired()])
+    category = SelectField(_l("Category"), coerce=optional_id, validators=[DataRequired()])
     author_kind = RadioField(
         _l("The entry is by"),
         choices=[SelectChoice(AuthorKind.INDIVIDUAL.value, _l("One or more individuals")),
