@@ -70,6 +70,9 @@ class Config:
     # Rate-limit counts: in this process, or in Redis (shared by every worker) with REDIS_URL.
     RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429
+    # Redis down: count in each process meanwhile rather than refuse every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Named limits (contest.auth.limits.rate_limit), each by account and by address.
     # Logins count failed attempts only, so an office behind one address is not
     # locked out by its own staff logging in.

@@ -210,6 +210,30 @@ def test_with_redis_every_worker_shares_the_counts(tmp_path, redis_url, monkeypa
         db.engine.dispose()
 
 
+def test_logins_still_work_while_redis_is_down(tmp_path):
+    """The counts fall back to the process; nobody is locked out by an outage."""
+    import config
+    from contest import create_app
+    from contest.auth.services import upsert_user
+
+    class Config(config.TestConfig):
+        INSTANCE_PATH = tmp_path / "down"
+        RATELIMIT_STORAGE_URI = config.rate_limit_storage(f"unix://{tmp_path / 'no-redis.sock'}")
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'down.db'}"
+
+    down = create_app(Config)
+    with down.app_context():
+        db.create_all()
+        user = upsert_user("judge@example.vn", "Phạm Giám Khảo", [Role.JUDGE], PASSWORD)
+        db.session.commit()
+        client = down.test_client()
+        token = csrf_token(client, "/auth/login")
+        assert _attempt(client, user.email, "wrong-password", token).status_code == 200
+        assert _attempt(client, user.email, PASSWORD, token).status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
 # Sessions ------------------------------------------------------------------------------
 
 
