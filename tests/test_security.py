@@ -171,25 +171,23 @@ def redis_url(tmp_path):
     proc.wait(timeout=10)
 
 
-def test_with_redis_every_worker_shares_the_counts(tmp_path, redis_url, monkeypatch, _schema):
+def test_with_redis_every_worker_shares_the_counts(tmp_path, redis_url):
     """Two app processes (here: two apps) on one Redis see one count: a lockout holds everywhere."""
     import config
     from contest import create_app
-    from tests.conftest import ON_POSTGRES
-
-    monkeypatch.setenv("REDIS_URL", redis_url)
 
     def worker(name: str):
         class Config(config.TestConfig):
             INSTANCE_PATH = tmp_path / name
             RATELIMIT_STORAGE_URI = config.rate_limit_storage(redis_url)
-            if not ON_POSTGRES:
-                SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'shared.db'}"
+            # Their own database: the count must come from Redis, not from rows.
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'shared.db'}"
         return create_app(Config)
 
     first = worker("a")
     with first.app_context():
         db.create_all()
+        db.engine.dispose()
     allowed = int(first.config["RATE_LIMITS"]["login"]["account"].split()[0])
     client = first.test_client()
     token = csrf_token(client, "/auth/login")
@@ -202,11 +200,8 @@ def test_with_redis_every_worker_shares_the_counts(tmp_path, redis_url, monkeypa
         from contest.extensions import limiter
 
         assert type(limiter.storage).__name__ == "RedisStorage"
-        limiter.reset()
-        db.session.remove()
         db.engine.dispose()
     with first.app_context():
-        db.drop_all()
         db.engine.dispose()
 
 
