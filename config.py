@@ -1,5 +1,6 @@
 """Settings read from the environment: Config for running, TestConfig for the tests."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -13,6 +14,15 @@ def database_url(raw: str | None) -> str | None:
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix):]
     return raw
+
+
+def rate_limit_storage(redis_url: str | None) -> str:
+    """Where rate-limit counts live: shared by every worker in Redis, else in this process."""
+    if not redis_url:
+        return "memory://"
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url[len("unix://"):]
+    return redis_url
 
 
 class Config:
@@ -50,9 +60,28 @@ class Config:
     # Set both when serving over HTTPS behind a reverse proxy (docs/operations.md).
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
     PASSWORD_HASH_METHOD = "scrypt"
+
+    # Rate-limit counts: in this process, or in Redis (shared by every worker) with REDIS_URL.
+    RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429
+    # Redis down: count in each process meanwhile rather than refuse every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Named limits (contest.auth.limits.rate_limit), each by account and by address.
+    # Logins count failed attempts only, so an office behind one address is not
+    # locked out by its own staff logging in.
+    RATE_LIMITS = {
+        "login": {"account": "10 per 15 minutes", "address": "50 per 15 minutes"},
+        "register": {"account": "5 per hour", "address": "20 per hour"},
+        "password_reset": {"account": "5 per hour", "address": "20 per hour"},
+        "verify": {"address": "60 per minute"},
+    }
 
 
 class TestConfig(Config):
@@ -62,6 +91,7 @@ class TestConfig(Config):
     PUBLIC_BASE_URL = "https://contest.example.vn"
     # The same algorithm family with a small work factor: tests create many accounts.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_STORAGE_URI = "memory://"  # each test's app counts afresh
     # Tests read pages by their English msgids; tests/test_i18n.py checks the
     # real default (Vietnamese) and the catalog.
     BABEL_DEFAULT_LOCALE = "en"

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
-from contest.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from contest.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,7 @@ def create_app(config_class: type = Config) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -57,16 +58,19 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
+    limiter.init_app(app)
 
     from contest.jobs import jobs
 
     jobs.init_app(app)
 
     from contest.auth.access import load_user
+    from contest.auth.sessions import register as register_sessions
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
+    register_sessions(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -104,6 +108,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from contest.public.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from contest.headers import register
 
     register(app)
 

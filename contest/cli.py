@@ -48,7 +48,7 @@ def main() -> None:
 def register(app: Flask) -> None:
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
                     start_judging, finalize, publish, certificates, score_sheets, blind_copies,
-                    create_user, worker):
+                    create_user, worker, backup, restore):
         app.cli.add_command(command)
 
 
@@ -377,3 +377,34 @@ def worker(workers: int, drain: bool, check: bool, timeout: int) -> None:
     # What the worker does goes to stderr, where systemd's journal picks it up.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     jobs.huey.create_consumer(workers=workers, worker_type="thread").run()
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write the whole database and every uploaded file to one archive (FILE, new)."""
+    from contest.backup import BackupError, write_backup
+
+    try:
+        summary = write_backup(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{file}: {sum(summary.rows.values())} rows in {len(summary.rows)} tables, "
+               f"{summary.files} files ({summary.bytes} bytes), schema revision {summary.revision}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and upload folder that are not empty.")
+@with_appcontext
+def restore(file: Path, force: bool) -> None:
+    """Restore a backup made by `contest backup` into this database and upload folder."""
+    from contest.backup import BackupError, restore_backup
+
+    try:
+        summary = restore_backup(file, force=force)
+    except BackupError as exc:
+        raise click.ClickException(f"nothing was changed: {exc}") from None
+    click.echo(f"restored {file}: {sum(summary.rows.values())} rows, {summary.files} files "
+               f"({summary.bytes} bytes), schema revision {summary.revision}")

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app."""
+from flask import request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+
+
+def client_address() -> str:
+    """The caller's address (the proxy's X-Forwarded-For once BEHIND_PROXY is set)."""
+    return request.remote_addr or "unknown"
+
+
+# Storage from RATELIMIT_STORAGE_URI: memory by default, Redis when REDIS_URL is set.
+# Routes take their limits by name from contest.auth.limits.
+limiter = Limiter(key_func=client_address)

@@ -3,12 +3,13 @@ a client with a real CSRF-protected login, and factories that return callables."
 from __future__ import annotations
 
 import re
-import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from flask import g
+from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from contest import create_app
@@ -50,6 +51,14 @@ def app(_schema, tmp_path: Path):
         UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
 
     app = create_app(Config)
+
+    @app.teardown_request
+    def forget_the_request(error=None):
+        # Requests here share the fixture's app context, and so ``g``; a real
+        # request starts afresh: its user and CSRF token come from its own cookies.
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         if not ON_POSTGRES:
             db.create_all()
@@ -58,6 +67,37 @@ def app(_schema, tmp_path: Path):
         if ON_POSTGRES:
             _empty_tables()
         db.engine.dispose()
+
+
+@contextmanager
+def app_on_empty_database(tmp_path: Path, schema: str):
+    """An app on a database with nothing in it, not even a schema: a new SQLite file,
+    or (PostgreSQL) a throwaway schema ``schema``, dropped afterwards."""
+    if ON_POSTGRES:
+        admin = create_engine(TestConfig.SQLALCHEMY_DATABASE_URI)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    class Config(TestConfig):
+        INSTANCE_PATH = tmp_path / schema
+        UPLOAD_FOLDER = tmp_path / schema / "uploads"
+        if ON_POSTGRES:
+            SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        else:
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / (schema + '.db')}"
+
+    app = create_app(Config)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if ON_POSTGRES:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            admin.dispose()
 
 
 @pytest.fixture
@@ -221,30 +261,3 @@ def finalized_demo(demo_contest):
     finalize(demo_contest, actor=None)
     db.session.commit()
     return demo_contest
-
-
-@pytest.fixture
-def live_server(_schema, tmp_path):
-    """The app on a real port, on a database other threads can share."""
-
-    class Config(TestConfig):
-        INSTANCE_PATH = tmp_path / "instance"
-        UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
-        if not ON_POSTGRES:
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.db'}"
-
-    app = create_app(Config)
-    with app.app_context():
-        db.create_all()
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        if ON_POSTGRES:
-            _empty_tables()
-        db.engine.dispose()

@@ -39,6 +39,7 @@ ACCESS = {
     "public.verify": "public",
     "public.verify_lookup": "public",
     "public.set_language": "public",
+    "public.healthz": "public",
     "auth.login": "public",
     "auth.register": "public",
     "auth.logout": "member",

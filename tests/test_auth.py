@@ -54,7 +54,7 @@ def test_register_refuses_a_taken_email_whatever_its_case(client, make_user):
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"password": "short", "confirm": "short"}, "The password needs at least 8 characters."),
+    ({"password": "short", "confirm": "short"}, "The password needs at least 10 characters."),
     ({"confirm": PASSWORD + "x"}, "The passwords do not match."),
     ({"email": "not-an-email"}, "Invalid email address."),
     ({"name": "   "}, "This field is required."),

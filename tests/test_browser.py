@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from decimal import Decimal
 
@@ -17,10 +16,7 @@ from contest.extensions import db
 from contest.judging.services import assign_judges, start_judging
 from contest.models import Assignment, AuthorKind, Contest, Entry, Role
 from tests.conftest import PASSWORD, contest_settings
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.live import CHROMIUM, chromium, serve
 
 if CHROMIUM is None and os.environ.get("CONTEST_REQUIRE_BROWSER") != "1":
     pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
@@ -29,14 +25,18 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
+def live_server(_schema, tmp_path):
+    """The app on a real port, on a database other threads can share."""
+    with serve(tmp_path) as served:
+        yield served
 
-    assert CHROMIUM, "Chromium is required here (CONTEST_REQUIRE_BROWSER=1)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield browser
-        browser.close()
+
+@pytest.fixture
+def browser():
+    """Chromium; a test passes only if no page broke the Content-Security-Policy."""
+    with chromium() as watched:
+        yield watched
+        assert watched.csp_violations() == []
 
 
 def test_a_judge_scores_an_entry(live_server, browser, tmp_path):
@@ -234,7 +234,7 @@ def test_drafts_save_while_typing_and_when_the_tab_closes(live_server, browser):
     log_in(page, base)
     page.goto(f"{base}/c/tu-luu/judge/{code}")
     page.get_by_label("Nội dung").press_sequentially("12,5")
-    page.wait_for_function("document.getElementById('autosave-status').textContent.includes('Draft saved at')")
+    page.locator("#autosave-status", has_text="Draft saved at").wait_for()
     assert stored(app, entry_id) == ([Decimal("12.5")], False)
     page.get_by_label("Hình thức").press_sequentially("20")
     page.close(run_before_unload=True)  # at once: no time for the typing pause

@@ -460,7 +460,7 @@ def test_create_user_asks_for_the_password_twice(runner, app):
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["khong-phai-email", "--name", "A", "--role", "judge", "--password", "mat-khau-1"], 1, "email"),
-    (["a@example.vn", "--name", "A", "--role", "judge", "--password", "ngan"], 1, "at least 8"),
+    (["a@example.vn", "--name", "A", "--role", "judge", "--password", "ngan"], 1, "at least 10"),
     (["a@example.vn", "--name", "  ", "--role", "judge", "--password", "mat-khau-1"], 1, "name"),
     (["a@example.vn", "--name", "A", "--role", "king", "--password", "mat-khau-1"], 2, "king"),
     (["a@example.vn", "--name", "A", "--password", "mat-khau-1"], 2, "--role"),

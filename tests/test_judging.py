@@ -592,7 +592,7 @@ def test_add_judge_form_errors(client, login, organizer, open_contest):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Invalid email address." in html
-    assert "The password needs at least 8 characters." in html
+    assert "The password needs at least 10 characters." in html
     assert db.session.scalar(select(func.count(User.id))) == before
 
 

@@ -9,6 +9,7 @@ import urllib.request
 from decimal import Decimal
 from http.cookiejar import CookieJar
 
+import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -18,6 +19,13 @@ from contest.extensions import db
 from contest.judging.services import assign_judges, start_judging
 from contest.models import Assignment, AuditEvent, Contest, Role, Score, ScoreChange
 from tests.conftest import CSRF_RE, PASSWORD, post_form
+from tests.live import serve
+
+
+@pytest.fixture
+def live_server(_schema, tmp_path):
+    with serve(tmp_path) as served:
+        yield served
 
 
 def test_a_point_off_the_half_point_step_is_refused_by_the_server(client, login, make_contest,

@@ -7,12 +7,10 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from config import TestConfig
-from contest import create_app
 from contest.extensions import db
-from tests.conftest import ON_POSTGRES
+from tests.conftest import app_on_empty_database
 
 # PostgreSQL: a schema of its own, so the migrations never meet the tests' tables.
 CHECK_SCHEMA = "migration_check"
@@ -21,33 +19,8 @@ CHECK_SCHEMA = "migration_check"
 @pytest.fixture
 def migrated_app(tmp_path: Path):
     """An app on an empty database (a temporary SQLite file, or a throwaway PostgreSQL schema)."""
-    if ON_POSTGRES:
-        admin = create_engine(TestConfig.SQLALCHEMY_DATABASE_URI)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {CHECK_SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {CHECK_SCHEMA}"))
-
-        class Config(TestConfig):
-            INSTANCE_PATH = tmp_path / "instance"
-            SQLALCHEMY_ENGINE_OPTIONS = {
-                "connect_args": {"options": f"-csearch_path={CHECK_SCHEMA}"},
-            }
-    else:
-        class Config(TestConfig):
-            INSTANCE_PATH = tmp_path / "instance"
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'migrated.db'}"
-
-    app = create_app(Config)
-    try:
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if ON_POSTGRES:
-            with admin.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {CHECK_SCHEMA} CASCADE"))
-            admin.dispose()
+    with app_on_empty_database(tmp_path, CHECK_SCHEMA) as app:
+        yield app
 
 
 def user_tables(conn) -> set[str]:

@@ -203,7 +203,7 @@ def test_public_results_are_a_list_on_phones_and_a_table_from_md_up(client, publ
 
     page = client.get("/c/dvk-2022/results").get_data(as_text=True)
     lists = re.findall(r'<ol class="[^"]*d-md-none[^"]*">(.*?)</ol>', page, re.DOTALL)
-    tables = re.findall(r'<div class="table-responsive d-none d-md-block">(.*?)</table>', page, re.DOTALL)
+    tables = re.findall(r'<div class="table-responsive d-none d-md-block"[^>]*>(.*?)</table>', page, re.DOTALL)
     assert len(lists) == len(tables) == len(published_demo.tiers)
     phone, wide = "".join(lists), "".join(tables)
     for award in awards_of(published_demo):

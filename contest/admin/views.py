@@ -25,23 +25,11 @@ from contest.extensions import db
 from contest.judging.conflicts import active_conflicts
 from contest.judging.forms import AddConflictForm, ReasonForm, ReassignForm
 from contest.judging.services import JudgingError, judges, start_judging
-from contest.models import ContestPhase, EntryStatus, Role
+from contest.labels import STATUS_LABELS
+from contest.models import EntryStatus, Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("admin", __name__)
-
-PHASE_LABELS = {
-    ContestPhase.OPEN: _l("Open for entries"),
-    ContestPhase.JUDGING: _l("Judging in progress"),
-    ContestPhase.FINALIZED: _l("Results finalized"),
-    ContestPhase.PUBLISHED: _l("Results published"),
-}
-STATUS_LABELS = {
-    EntryStatus.SUBMITTED: _l("Submitted"),
-    EntryStatus.ELIGIBLE: _l("Eligible"),
-    EntryStatus.INELIGIBLE: _l("Ineligible"),
-}
-
 
 IDENTITY_HITS = {
     "author": (_l("The author's name “%(text)s” appears on page %(page)s."),
@@ -62,8 +50,7 @@ def identity_hit_text(hit: dict) -> str:
 
 @bp.context_processor
 def labels() -> dict:
-    return {"phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS,
-            "identity_hit_text": identity_hit_text}
+    return {"identity_hit_text": identity_hit_text}
 
 
 @bp.get("/organize/")

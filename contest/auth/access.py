@@ -10,8 +10,19 @@ from contest.extensions import db
 from contest.models import Role, User
 
 
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(token: str) -> User | None:
+    """The user of a session or remember cookie, if it is still valid.
+
+    Cookies carry "id.version" (``User.get_id``); once the account's session
+    version has moved on (logout, a new password), older cookies find nobody.
+    """
+    user_id, _, version = token.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def role_required(*roles: Role):

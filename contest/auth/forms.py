@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.auth.passwords import PASSWORD_HINT, PasswordPolicy
 from contest.forms import Form
 from contest.text import clean
 
@@ -20,13 +20,8 @@ class RegisterForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[clean])
     password = PasswordField(
         _l("Password"),
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH,
-                   message=_l("The password needs at least %(min)d characters.")),
-            Length(max=200),
-        ],
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), PasswordPolicy()],
+        description=PASSWORD_HINT,
     )
     confirm = PasswordField(
         _l("Repeat the password"),

@@ -1,23 +1,18 @@
 """Register, log in, log out."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from contest.auth.forms import LoginForm, RegisterForm
+from contest.auth.limits import failed_login, rate_limit
+from contest.auth.redirects import next_url
 from contest.auth.services import AccountError, authenticate, register_author
 from contest.extensions import db
 from contest.models import Role
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _next_url(default: str) -> str:
-    """Only a path on this site: browsers read "//x" and "/\\x" as another host."""
-    target = request.args.get("next", "")
-    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if local else default
 
 
 def home_for(user) -> str:
@@ -30,6 +25,7 @@ def home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limit("login", count_when=failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -40,11 +36,12 @@ def login():
             flash(_("Wrong email or password."), "danger")
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_next_url(home_for(user)))
+            return redirect(next_url(home_for(user)))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limit("register")
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -58,13 +55,15 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(_next_url(url_for("entries.mine")))
+            return redirect(next_url(url_for("entries.mine")))
     return render_template("auth/register.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    current_user.end_sessions()  # every device of this account, not only this one
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))

@@ -5,7 +5,6 @@ from io import BytesIO
 
 from flask import Blueprint, abort, render_template, send_file
 
-from contest.admin.views import PHASE_LABELS
 from contest.auth.access import role_required
 from contest.certificates.rendering import render_certificates
 from contest.certificates.services import (
@@ -19,11 +18,6 @@ from contest.models import Contest, DocumentKind, Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("certificates", __name__)
-
-
-@bp.context_processor
-def labels() -> dict:
-    return {"phase_labels": PHASE_LABELS}
 
 
 def kind_or_404(contest: Contest, code: str) -> DocumentKind:

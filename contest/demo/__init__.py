@@ -36,7 +36,7 @@ SETTINGS_FILE = PROJECT_ROOT / "docs" / "contest-example.toml"
 JUDGES_PER_ENTRY = 3
 ORGANIZER = ("organizer", "bantochuc@dvk2022.vn", "Ban Tổ chức", "bantochuc2022")
 AUTHOR = ("author", "tacgia@dvk2022.vn", "Nguyễn Thị Thuỳ Dương", "tacgia2022")
-JUDGE_PASSWORD = "giamkhao2022"
+JUDGE_PASSWORD = "giamkhao2022"  # nosec B105 # the demo's published login (README), not a secret
 
 # Hải Phòng districts and some of their communes.
 COMMUNES = {
@@ -71,7 +71,7 @@ UNITS = [
 
 def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tuple[str, str, str]]:
     """Create or complete the demo; returns (role, email, password) logins."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # repeatable demo data, nothing secret
     fake = Faker("vi_VN")
     fake.seed_instance(seed)
     contest = db.session.scalar(select(Contest).where(Contest.slug == "dvk-2022"))
@@ -186,8 +186,8 @@ def _score_everything(contest: Contest, seed: int) -> None:
     for a in assignments:
         # The same entry gets a similar quality from every judge, like real readers;
         # seeds use codes and e-mails, not database ids, so every database agrees.
-        quality = random.Random(f"{seed}-{codes[a.entry_id]}").uniform(0.45, 0.95)
-        rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}")
+        quality = random.Random(f"{seed}-{codes[a.entry_id]}").uniform(0.45, 0.95)  # nosec B311 # demo data
+        rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}")  # nosec B311 # demo data
         given = {}
         for criterion in contest.criteria:
             share = min(1.0, max(0.0, quality + rng.uniform(-0.08, 0.08)))

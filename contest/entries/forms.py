@@ -39,10 +39,15 @@ def web_link(form: Form, field: URLField) -> None:
         raise ValidationError(_l("Give a web address starting with http:// or https://."))
 
 
+def optional_id(value) -> int | None:
+    """A select's id; the empty first choice ("Choose …") is None."""
+    return int(value) if value not in ("", None) else None
+
+
 class EntryForm(Form):
     title = StringField(_l("Title of the entry"), validators=[DataRequired(), Length(max=500)],
                         filters=[clean])
-    category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    category = SelectField(_l("Category"), coerce=optional_id, validators=[DataRequired()])
     author_kind = RadioField(
         _l("The entry is by"),
         choices=[SelectChoice(AuthorKind.INDIVIDUAL.value, _l("One or more individuals")),
@@ -78,7 +83,9 @@ class EntryForm(Form):
         super().__init__(**kwargs)
         self.contest = contest
         self.existing_files = list(existing_files)
-        self.category.choices = [SelectChoice(c.id, c.name) for c in contest.categories]
+        # An empty first choice: nobody lands in the first category by not choosing.
+        self.category.choices = [SelectChoice("", _l("Choose a category"))] + [
+            SelectChoice(c.id, c.name) for c in contest.categories]
         self.remove_files.choices = [SelectChoice(f.id, f.original_name) for f in self.existing_files]
         extensions = accepted_extensions()
         self.files.render_kw = {"accept": ",".join(f".{ext}" for ext in extensions)}

@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from contest.auth.services import MIN_PASSWORD_LENGTH
+from contest.auth.passwords import MIN_PASSWORD_LENGTH, PasswordPolicy
 from contest.domain.points import PointsError, parse_points
 from contest.forms import Form
 from contest.models import Criterion
@@ -116,11 +116,9 @@ class AddJudgeForm(Form):
                        filters=[clean])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(),
-                    Length(min=MIN_PASSWORD_LENGTH,
-                           message=_l("The password needs at least %(min)d characters.")),
-                    Length(max=200)],
-        description=_l("Give it to the judge yourself. An existing account keeps its own password."),
+        validators=[DataRequired(), PasswordPolicy()],
+        description=_l("At least %(n)d characters, not a common password. Give it to the judge "
+                       "yourself. An existing account keeps its own password.", n=MIN_PASSWORD_LENGTH),
     )
     organization = StringField(_l("Organization (optional)"), validators=[Length(max=300)], filters=[clean])
     district = StringField(_l("District (optional)"), validators=[Length(max=100)], filters=[clean])
@@ -169,7 +167,7 @@ class AssignJudgesForm(Form):
 
 
 class AddConflictForm(Form):
-    judge = SelectField(_l("Judge"), coerce=int, validators=[DataRequired(message=_l("Choose a judge."))])
+    judge = SelectField(_l("Judge"), coerce=int)
     reason = StringField(_l("Reason"), filters=[clean],
                          validators=[DataRequired(message=_l("Give a reason for the conflict of interest.")),
                                      Length(max=2000)])
@@ -185,7 +183,7 @@ class ReasonForm(Form):
 
 
 class ReassignForm(Form):
-    judge = SelectField(_l("Give to"), coerce=int, validators=[DataRequired(message=_l("Choose a judge."))])
+    judge = SelectField(_l("Give to"), coerce=int)
     reassign = SubmitField(_l("Reassign"))
 
 

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     # Where a judge works: contests may rule out entries from the same organization or district.
     organization: Mapped[str] = mapped_column(String(300), default="")
     district: Mapped[str] = mapped_column(String(100), default="")
+    # Part of every session and remember cookie (see get_id): raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -47,9 +49,20 @@ class User(UserMixin, db.Model):
         if role not in self.roles:
             self.role_rows.append(UserRole(role=role))
 
+    def get_id(self) -> str:
+        """What sessions and remember cookies carry: the id and the session version."""
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember cookie issued so far stop working."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """Set a new password; every session opened with the old one ends."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        if self.id is not None:
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -14,6 +14,7 @@ MESSAGES = {
     404: _l("This page does not exist."),
     405: _l("This action is not available here."),
     413: _l("The upload is too large. Please send smaller files or a link."),
+    429: _l("Too many attempts in a short time. Please wait a few minutes, then try again."),
     500: _l("Something went wrong on our side. Nothing you saved is lost; please try again."),
 }
 
@@ -31,7 +32,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        page, status = render_error(error.code or 500)
+        # Keep what the exception says about itself (Retry-After on a 429, Allow on a 405).
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

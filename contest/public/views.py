@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
+from contest.auth.limits import rate_limit
+from contest.auth.redirects import next_url
 from contest.certificates.services import certificate_by_token, certificates_by_number
 from contest.extensions import db
 from contest.models import Contest, ContestPhase
@@ -37,6 +39,7 @@ def results(slug: str):
 
 
 @bp.get("/verify/<token>")
+@rate_limit("verify", methods=("GET",))
 def verify(token: str):
     cert = certificate_by_token(token)
     if cert is None:
@@ -45,10 +48,22 @@ def verify(token: str):
 
 
 @bp.get("/verify")
+@rate_limit("verify", methods=("GET",))
 def verify_lookup():
     number = request.args.get("number", "").strip()
     found = certificates_by_number(number) if number else []
     return render_template("public/verify_lookup.html", number=number, found=found)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For the monitoring and the load balancer: 200 when the database answers and
+    the upload folder takes files, else 503 naming what is wrong."""
+    from contest.health import health_checks
+
+    checks = health_checks()
+    healthy = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if healthy else "failing", **checks}, 200 if healthy else 503
 
 
 @bp.get("/lang/<code>")
@@ -57,8 +72,4 @@ def set_language(code: str):
 
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next", "")
-    # Only local paths: never bounce the visitor to another site.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target)
+    return redirect(next_url(url_for("public.home")))

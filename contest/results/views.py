@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from contest.admin.views import PHASE_LABELS
 from contest.auth.access import role_required
 from contest.extensions import db
 from contest.models import Contest, Role
@@ -23,11 +22,6 @@ from contest.results.services import (
 
 bp = Blueprint("results", __name__)
 MAX_TIED = 200  # more codes than any real tie: a broken request
-
-
-@bp.context_processor
-def labels() -> dict:
-    return {"phase_labels": PHASE_LABELS}
 
 
 def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
