@@ -261,3 +261,13 @@ def finalized_demo(demo_contest):
     finalize(demo_contest, actor=None)
     db.session.commit()
     return demo_contest
+
+
+@pytest.fixture
+def published_demo(finalized_demo):
+    """The finalized demo contest, its results published."""
+    from contest.results.services import publish
+
+    publish(finalized_demo, actor=None)
+    db.session.commit()
+    return finalized_demo

@@ -256,7 +256,7 @@ def test_the_date_line_follows_the_administrative_style(day, month, expected):
     assert dateline("Hải Phòng", day, month, 2022) == expected
 
 
-def test_verify_page_shows_recipient_prize_and_contest(client, finalized_demo):
+def test_verify_page_shows_recipient_prize_and_contest(client, published_demo):
     cert = db.session.scalar(select(Certificate).where(Certificate.number == "01/GCN-BTC"))
     page = client.get(f"/verify/{cert.token}")
     assert page.status_code == 200
@@ -269,7 +269,7 @@ def test_unknown_verification_token_is_not_found(client, finalized_demo):
     assert client.get("/verify/khong-co-ma-nay").status_code == 404
 
 
-def test_verify_by_number_finds_the_certificate(client, finalized_demo):
+def test_verify_by_number_finds_the_certificate(client, published_demo):
     cert = db.session.scalar(select(Certificate).where(Certificate.number == "01/GCN-BTC"))
     page = client.get("/verify", query_string={"number": "01/GCN-BTC"}).get_data(as_text=True)
     assert cert.recipient in page

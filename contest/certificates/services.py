@@ -80,6 +80,7 @@ def certificate_by_token(token: str) -> Certificate | None:
 def certificates_by_number(number: str) -> list[Certificate]:
     return list(db.session.scalars(
         select(Certificate).where(Certificate.number == number.strip()).order_by(Certificate.id)
+        .options(selectinload(Certificate.document_kind).selectinload(DocumentKind.contest))
     ))
 
 

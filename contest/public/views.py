@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from contest.auth.limits import rate_limit
 from contest.auth.redirects import next_url
 from contest.certificates.services import certificate_by_token, certificates_by_number
 from contest.extensions import db
-from contest.models import Contest, ContestPhase
+from contest.models import Certificate, Contest, ContestPhase, Role
 from contest.models.types import utcnow
 from contest.results.services import awards_of
 
@@ -38,13 +39,20 @@ def results(slug: str):
     return render_template("public/results.html", contest=contest, awards=awards_of(contest))
 
 
+def shown_in_full(cert: Certificate) -> bool:
+    """Before publication a certificate names winners: only organizers may read it."""
+    if cert.document_kind.contest.phase is ContestPhase.PUBLISHED:
+        return True
+    return current_user.is_authenticated and current_user.has_role(Role.ORGANIZER)
+
+
 @bp.get("/verify/<token>")
 @rate_limit("verify", methods=("GET",))
 def verify(token: str):
     cert = certificate_by_token(token)
     if cert is None:
         return render_template("public/verify.html", cert=None, token=token), 404
-    return render_template("public/verify.html", cert=cert)
+    return render_template("public/verify.html", cert=cert, in_full=shown_in_full(cert))
 
 
 @bp.get("/verify")
@@ -52,7 +60,9 @@ def verify(token: str):
 def verify_lookup():
     number = request.args.get("number", "").strip()
     found = certificates_by_number(number) if number else []
-    return render_template("public/verify_lookup.html", number=number, found=found)
+    shown = [cert for cert in found if shown_in_full(cert)]
+    return render_template("public/verify_lookup.html", number=number, found=shown,
+                           unpublished=len(found) - len(shown))
 
 
 @bp.get("/healthz")
