@@ -94,3 +94,24 @@ def test_downgrade_to_base_removes_everything(migrated_app):
     flask_migrate.upgrade()
     with db.engine.connect() as conn:
         assert user_tables(conn) == set(db.metadata.tables)
+
+
+def test_an_existing_contest_keeps_its_sheets_in_one_open_round(migrated_app):
+    """A contest judged before rounds had settings: its round is round "1", open, the mean, weight 1."""
+    from sqlalchemy import text
+
+    flask_migrate.upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO contests (id, slug, name, organizer, place, timezone, opens_at, closes_at, phase,"
+            " code_prefix, entry_seq, created_at, conflict_same_organization, conflict_same_district)"
+            " VALUES (1, 'dvk-2022', 'Dân vận khéo', 'Ban Dân vận', '', 'Asia/Ho_Chi_Minh',"
+            " '2022-05-20 01:00:00+00:00', '2022-11-30 17:00:00+00:00', 'judging', 'DVK', 0,"
+            " '2022-05-20 01:00:00+00:00', false, false)"))
+        conn.execute(text("INSERT INTO rounds (id, contest_id, number, name) VALUES (7, 1, 1, 'Vòng 1')"))
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT code, name, status, method, weight, disagreement, per_entry, advance_rule"
+            " FROM rounds WHERE id = 7")).one()
+    assert tuple(row) == ("1", "Vòng 1", "open", "mean", 1000, 250, None, None)

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from contest.admin.setup import apply_contest_settings
 from contest.domain.progress import percent
@@ -22,6 +22,7 @@ from contest.models import (
     EntryAuthor,
     EntryStatus,
     Round,
+    RoundStatus,
     User,
 )
 
@@ -49,13 +50,8 @@ class ContestSummary:
 
 
 def _current_round_ids() -> Select:
-    """The id of each contest's latest round."""
-    later = aliased(Round)
-    return select(Round.id).where(
-        Round.number == select(func.max(later.number))
-        .where(later.contest_id == Round.contest_id)
-        .scalar_subquery()
-    )
+    """The id of each contest's open round."""
+    return select(Round.id).where(Round.status == RoundStatus.OPEN)
 
 
 def _sheet_counts_by_contest(contest_ids: list[int]) -> dict[int, SheetCounts]:

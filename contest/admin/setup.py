@@ -24,7 +24,6 @@ from contest.models import (
     DocumentKind,
     Entry,
     PrizeTier,
-    Round,
     Score,
     User,
 )
@@ -323,6 +322,12 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
             signer_name=read.text(r, "signer_name", where, limit=_width(DocumentKind.signer_name)),
             number_format=number_format, dated=dated, tiers=doc_tiers,
         ))
+    from contest.admin.round_settings import default_round, judges_by_email, read_rounds, sync_rounds
+
+    rounds = read_rounds(data, read, _rows(data, "rounds", errors, required=False),
+                         {c[0] for c in criteria})
+    round_judges, unknown_judges = judges_by_email(rounds)
+    errors.extend(unknown_judges)
     if errors:
         raise SetupError(errors)
 
@@ -355,8 +360,12 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     _sync(contest.tiers, PrizeTier, tiers,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], quota=row[2],
                                      min_score=row[3], position=pos))
-    if not contest.rounds:
-        contest.rounds.append(Round(number=1, name=clean(data.get("round_name", "")) or "1"))
+    if rounds:
+        errors.extend(sync_rounds(contest, rounds, round_judges))
+        if errors:
+            raise SetupError(errors)
+    elif not contest.rounds:
+        contest.rounds.append(default_round(clean(data.get("round_name", ""))))
     db.session.flush()
     tiers_by_code = {t.code: t for t in contest.tiers}
     _sync(contest.documents, DocumentKind, [(d["code"], d) for d in documents],

@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager
 from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
-from contest.models import Assignment, Contest, Entry, Round, User
+from contest.models import Assignment, Contest, Entry, Round, RoundStatus, User
 
 
 class SheetState(enum.StrEnum):
@@ -75,17 +75,8 @@ class Neighbours:
 
 
 def _current_rounds():
-    """Each contest's current (highest-numbered) round, as a subquery."""
-    latest = (
-        select(Round.contest_id, func.max(Round.number).label("number"))
-        .group_by(Round.contest_id)
-        .subquery()
-    )
-    return (
-        select(Round.id)
-        .join(latest, (latest.c.contest_id == Round.contest_id) & (latest.c.number == Round.number))
-        .scalar_subquery()
-    )
+    """Each contest's open round (exactly one per contest), as a subquery."""
+    return select(Round.id).where(Round.status == RoundStatus.OPEN).scalar_subquery()
 
 
 def judge_contests(judge: User) -> list[JudgeContest]:

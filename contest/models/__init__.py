@@ -13,19 +13,28 @@ from contest.models.contests import (
 from contest.models.entries import AuthorKind, BlindStatus, Entry, EntryAuthor, EntryFile, EntryStatus
 from contest.models.jobs import Job, JobStatus
 from contest.models.judging import (
+    AdvanceReason,
+    AdvanceRule,
+    Advancement,
     Assignment,
     Conflict,
     ConflictSource,
     Round,
+    RoundStatus,
     Score,
     ScoreChange,
+    ScoreMethod,
     ScoreSource,
+    round_criteria,
+    round_judges,
 )
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
-    "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
+    "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "Job", "JobStatus", "PrizeTier", "Role", "Round", "Score", "ScoreChange", "ScoreSource", "TieResolution",
-    "TieResolutionEntry", "User", "UserRole", "document_kind_tiers",
+    "EntryFile", "EntryStatus", "Job", "JobStatus", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
+    "ScoreSource", "TieResolution",
+    "TieResolutionEntry", "User", "UserRole", "document_kind_tiers", "round_criteria",
+    "round_judges",
 ]

@@ -80,7 +80,15 @@ class Contest(db.Model):
 
     @property
     def current_round(self) -> Round:
-        return self.rounds[-1]
+        """The open round (judges score only in it); the last one once none is open."""
+        from contest.models.judging import RoundStatus
+
+        return next((r for r in self.rounds if r.status is RoundStatus.OPEN), self.rounds[-1])
+
+    @property
+    def has_rounds(self) -> bool:
+        """Judged in more than one round."""
+        return len(self.rounds) > 1
 
     def __repr__(self) -> str:
         return f"<Contest {self.slug}>"

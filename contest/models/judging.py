@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     ForeignKey,
     ForeignKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -24,16 +26,149 @@ from contest.models.types import FixedPoint, UTCDateTime, enum_type, utcnow
 from contest.models.users import User
 
 
+class RoundStatus(enum.StrEnum):
+    """pending → open → closed; exactly one round of a contest is open at a time."""
+
+    PENDING = "pending"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ScoreMethod(enum.StrEnum):
+    """How a round turns its judges' totals into one score per entry."""
+
+    MEAN = "mean"
+    TRIMMED = "trimmed"
+    MEDIAN = "median"
+    ZSCORE = "zscore"
+
+
+class AdvanceRule(enum.StrEnum):
+    """Who goes on from a round to the next one."""
+
+    TOP = "top"                            # the best N overall
+    TOP_PER_CATEGORY = "top_per_category"  # the best N of each category
+    MIN_SCORE = "min_score"                # every entry at or above a score
+    PICK = "pick"                          # the organizer chooses
+
+
+round_judges = Table(
+    "round_judges",
+    db.metadata,
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+round_criteria = Table(
+    "round_criteria",
+    db.metadata,
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("criterion_id", ForeignKey("criteria.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Round(db.Model):
+    """One round of judging: who reads, how many per entry, how it is scored and who goes on.
+
+    ``number`` is the round's position (1, 2, …). No judges listed means every
+    judge of the contest; no criteria listed means the contest's whole rubric.
+    ``per_entry`` None: every judge reads every entry. The last round has no
+    advancement rule; ``weight`` is its share of the final score.
+    """
+
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("contest_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("contest_id", "number"),
+        UniqueConstraint("contest_id", "code"),
+        CheckConstraint("per_entry IS NULL OR per_entry >= 1", name="per_entry_positive"),
+        CheckConstraint("disagreement >= 0 AND disagreement <= 1000", name="disagreement_share"),
+        CheckConstraint("weight >= 0", name="weight_not_negative"),
+        CheckConstraint("advance_count IS NULL OR advance_count >= 1", name="advance_count_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(default=1)
+    code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[RoundStatus] = mapped_column(enum_type(RoundStatus), default=RoundStatus.PENDING)
+    per_entry: Mapped[int | None]
+    method: Mapped[ScoreMethod] = mapped_column(enum_type(ScoreMethod), default=ScoreMethod.MEAN)
+    # Share of the maximum total: judges' totals spreading wider are flagged.
+    disagreement: Mapped[Decimal] = mapped_column(FixedPoint(3), default=Decimal("0.25"))
+    weight: Mapped[Decimal] = mapped_column(FixedPoint(3), default=Decimal(1))
+    advance_rule: Mapped[AdvanceRule | None] = mapped_column(enum_type(AdvanceRule))
+    advance_count: Mapped[int | None]
+    advance_min_score: Mapped[Decimal | None] = mapped_column(FixedPoint(2))
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
+    judges: Mapped[list[User]] = relationship(secondary=round_judges, order_by="User.name, User.id")
+    criteria: Mapped[list[Criterion]] = relationship(secondary=round_criteria,
+                                                     order_by="Criterion.position")
+    closed_by: Mapped[User | None] = relationship()
+    advancements: Mapped[list[Advancement]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="Advancement.position")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is RoundStatus.OPEN
+
+    @property
+    def is_first(self) -> bool:
+        return self.contest.rounds[0] is self
+
+    @property
+    def is_last(self) -> bool:
+        return self.contest.rounds[-1] is self
+
+    @property
+    def previous(self) -> Round | None:
+        rounds = self.contest.rounds
+        index = rounds.index(self)
+        return rounds[index - 1] if index else None
+
+    @property
+    def next(self) -> Round | None:
+        rounds = self.contest.rounds
+        index = rounds.index(self)
+        return rounds[index + 1] if index + 1 < len(rounds) else None
+
+    @property
+    def rubric(self) -> list[Criterion]:
+        """The criteria judges score in this round: its own, else the contest's."""
+        return list(self.criteria) or list(self.contest.criteria)
+
+    def __repr__(self) -> str:
+        return f"<Round {self.code}>"
+
+
+class AdvanceReason(enum.StrEnum):
+    """Why an entry went on to the next round."""
+
+    RULE = "rule"    # inside the round's rule (top N, min score)
+    TIE = "tie"      # equal to the last score inside the cut
+    PICK = "pick"    # chosen by the organizer
+
+
+class Advancement(db.Model):
+    """An entry that went on from a closed round to the next, with its score there and why."""
+
+    __tablename__ = "advancements"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int | None]
+    score: Mapped[Decimal | None] = mapped_column(FixedPoint(2))
+    reason: Mapped[AdvanceReason] = mapped_column(enum_type(AdvanceReason))
+
+    round: Mapped[Round] = relationship(back_populates="advancements")
+    entry: Mapped[Entry] = relationship()
 
 
 class Assignment(db.Model):
