@@ -91,9 +91,20 @@ def certificates_for_entry(entry: Entry) -> list[Certificate]:
     ))
 
 
+def public_base_url() -> str:
+    """The site's address as certificates print it (QR codes and the lookup line)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def base_url_unreachable() -> bool:
+    """Outside development, a loopback address in the QR codes cannot be opened by anyone else."""
+    from contest.domain.addresses import is_loopback_url
+
+    return not current_app.debug and is_loopback_url(public_base_url())
+
+
 def verify_url(cert: Certificate) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/verify/{cert.token}"
+    return f"{public_base_url()}/verify/{cert.token}"
 
 
 def certificate_view(cert: Certificate) -> CertificateView:

@@ -8,11 +8,13 @@ from flask import Blueprint, abort, render_template, send_file
 from contest.auth.access import role_required
 from contest.certificates.rendering import render_certificates
 from contest.certificates.services import (
+    base_url_unreachable,
     certificate_of,
     certificate_view,
     certificates_by_kind,
     certificates_of,
     document_kind,
+    public_base_url,
 )
 from contest.models import Contest, DocumentKind, Role
 from contest.public.views import contest_or_404
@@ -38,7 +40,8 @@ def pdf_response(pdf: bytes, filename: str):
 def index(slug: str):
     contest = contest_or_404(slug)
     issued = certificates_by_kind(contest) if contest.is_locked else {}
-    return render_template("certificates/index.html", contest=contest, issued=issued)
+    return render_template("certificates/index.html", contest=contest, issued=issued,
+                           base_url=public_base_url(), base_url_unreachable=base_url_unreachable())
 
 
 @bp.get("/c/<slug>/organize/certificates/<doc_code>.pdf")
