@@ -16,6 +16,10 @@ def database_url(raw: str | None) -> str | None:
     return raw
 
 
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def rate_limit_storage(redis_url: str | None) -> str:
     """Where rate-limit counts live: shared by every worker in Redis, else in this process."""
     if not redis_url:
@@ -48,6 +52,24 @@ class Config:
     # shared by every web and worker process on every machine.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "contest")
+
+    # Outgoing mail (Flask-Mailman). With MAIL_SERVER set, mail goes through that SMTP
+    # server (MAIL_USE_TLS: STARTTLS, usually port 587; MAIL_USE_SSL: TLS from the
+    # start, usually 465); without it, each mail is printed to the log instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Ban Tổ chức cuộc thi <no-reply@localhost>")
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "console"
+    MAIL_TIMEOUT = 30
+    # A mail that cannot be sent is tried again 1, 2, 4, 8… minutes later, then marked
+    # failed on the organizers' outbox page.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 8)
+    MAIL_RETRY_DELAY_SECONDS = 60
 
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
@@ -98,3 +120,13 @@ class TestConfig(Config):
     # Each test's queue is its own SQLite file under its instance folder; a test
     # that wants Redis sets REDIS_URL itself (TEST_REDIS_URL, see tests/test_jobs.py).
     REDIS_URL = None
+    # Mail goes over SMTP; tests that read it start a server (the smtp_server fixture).
+    # Elsewhere nothing listens here, so a mail delivered by mistake fails, visibly.
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 9
+    MAIL_USE_TLS = MAIL_USE_SSL = False
+    MAIL_USERNAME = MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Ban Tổ chức cuộc thi <bantochuc@contest.example.vn>"
+    MAIL_TIMEOUT = 5
+    MAIL_MAX_ATTEMPTS = 3

@@ -64,6 +64,10 @@ def register_extensions(app: Flask) -> None:
 
     jobs.init_app(app)
 
+    from contest.mail import mailer  # also declares the mail delivery task for the worker
+
+    mailer.init_app(app)
+
     from contest.auth.access import load_user
     from contest.auth.sessions import register as register_sessions
 
@@ -93,6 +97,7 @@ def _sqlite_setup(dbapi_connection, connection_record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from contest.admin import outbox  # noqa: F401  (the outbox page, on the admin blueprint)
     from contest.admin.views import bp as admin_bp
     from contest.auth.views import bp as auth_bp
     from contest.certificates.views import bp as certificates_bp

@@ -271,3 +271,29 @@ def published_demo(finalized_demo):
     publish(finalized_demo, actor=None)
     db.session.commit()
     return finalized_demo
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server in this process that the app sends its mail to; yields it
+    (``.messages``: every mail received, parsed). Mail goes out when the test runs
+    the queued jobs (``deliver_mail``)."""
+    from contest.mail import mailer
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    mailer.init_app(app)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def deliver(app):
+    """Run what is queued (mail among it) as a worker would; returns how many tasks ran."""
+    from contest.jobs import jobs
+
+    return jobs.run_pending

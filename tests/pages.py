@@ -16,6 +16,7 @@ from contest.admin.setup import apply_contest_settings
 from contest.auth.services import upsert_user, user_by_email
 from contest.entries.services import EntryFields, allocate_code, make_blind_copy, upload_folder
 from contest.extensions import db
+from contest.mail import queue_mail
 from contest.models import (
     Assignment,
     AuthorKind,
@@ -23,6 +24,7 @@ from contest.models import (
     Contest,
     Entry,
     EntryFile,
+    MailStatus,
     Role,
 )
 from tests import files
@@ -104,6 +106,10 @@ def build_site() -> Site:
                                                        Assignment.judge_id == judge.id))
     save_sheet(first, {c.id: c.max_points - 5 for c in judged.criteria}, "Bài viết sinh động.",
                True, actor=judge)
+    receipt = queue_mail(author, "receipt", contest=open_contest, entry=open_entry,
+                         receipt_url="https://contest.example.vn/c/thi-thu/entries/TT-0001")
+    receipt.status, receipt.attempts = MailStatus.FAILED, 3
+    receipt.last_error = "SMTPRecipientsRefused: {'tacgia@dvk2022.vn': (550, b'5.1.1 Mailbox unavailable')}"
     db.session.commit()
     return Site(values=dict(
         published=published.slug, judged=judged.slug, open=open_contest.slug,
@@ -148,6 +154,7 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "admin.index": [{}],
         "admin.dashboard": [dict(slug=v["open"]), dict(slug=v["judged"]), dict(slug=v["published"])],
         "admin.settings": [dict(slug=v["judged"])],
+        "admin.outbox": [{}, dict(status="failed")],
         "admin.entries": [dict(slug=v["judged"])],
         "admin.entry": [dict(slug=v["judged"], code=v["judged_code"])],
         "results.ranking": [dict(slug=v["judged"]), dict(slug=v["published"])],

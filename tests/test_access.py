@@ -78,6 +78,8 @@ ACCESS = {
     "admin.entries": "organizer",
     "admin.entry": "organizer",
     "admin.start_judging_now": "organizer",
+    "admin.outbox": "organizer",
+    "admin.retry_outgoing": "organizer",
     "results.ranking": "organizer",
     "results.resolve": "organizer",
     "results.finalize_results": "organizer",
@@ -97,7 +99,7 @@ ORGANIZER_ACTIONS = {
     "judging.add_judge_account", "judging.assign", "admin.start_judging_now",
     "results.resolve", "results.finalize_results", "results.publish_results",
     "judging.add_conflict", "judging.lift", "judging.reassign", "judging.discard", "judging.drop",
-    "admin.release_file", "judging.apply_import",
+    "admin.release_file", "judging.apply_import", "admin.retry_outgoing",
     # The judge's own actions on a sheet of a finalized contest: refused with a message.
     "judging.autosave", "judging.conflict",
 }
@@ -130,7 +132,7 @@ def world(finalized_demo, app):
     db.session.commit()
     params = dict(slug=contest.slug, code=entry.code, file_id=entry.files[0].id,
                   doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token,
-                  judge_id=judge.id, sheet_id=sheet.id, conflict_id=1)
+                  judge_id=judge.id, sheet_id=sheet.id, conflict_id=1, mail_id=1)
     users = {"author": author, "judge": judge, "organizer": user_by_email("bantochuc@dvk2022.vn")}
     return params, users
 

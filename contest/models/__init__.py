@@ -28,12 +28,13 @@ from contest.models.judging import (
     round_criteria,
     round_judges,
 )
+from contest.models.mail import MailStatus, OutgoingMail
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
     "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "Job", "JobStatus", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
+    "EntryFile", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
     "ScoreSource", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers", "round_criteria",
     "round_judges",

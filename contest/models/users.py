@@ -32,6 +32,10 @@ class User(UserMixin, db.Model):
     district: Mapped[str] = mapped_column(String(100), default="")
     # Part of every session and remember cookie (see get_id): raising it ends them all.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The language mail is written in: the one chosen on the site, else Vietnamese (None).
+    language: Mapped[str | None] = mapped_column(String(10))
+    # When the address was confirmed (a confirmation link followed); authors submit only after.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
