@@ -152,6 +152,7 @@ def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -
 @with_appcontext
 def results(slug: str, fmt: str) -> None:
     """The ranking: ranks, scores, tiers, boundary ties and incomplete entries."""
+    from contest.domain.scoring import format_score
     from contest.results.services import compute_ranking, ranking_records
 
     ranking = compute_ranking(_contest(slug))
@@ -171,8 +172,12 @@ def results(slug: str, fmt: str) -> None:
         click.echo(f"{rank!s:>4}  {r['code']:<10} {r['score'] or '—':>7}  {r['tier'] or '':<3} "
                    f"{flag:<10} {r['title'][:60]}")
     counts = ranking.tier_counts()
-    click.echo("tiers: " + ", ".join(f"{t.code} {counts.get(t.code, 0)}/{t.quota}"
+    click.echo("tiers: " + ", ".join(f"{t.code} {counts.get(t.code, 0)}/{ranking.quota_of(t)}"
                                      for t in ranking.contest.tiers))
+    for d in ranking.decided:
+        tiers = "/".join(t.code if t else "none" for t in d.tiers)
+        order = (" = " if d.shared else " > ").join(d.codes)
+        click.echo(f"tie at {format_score(d.score)} ({tiers}) decided by {d.decided_by}: {order}")
     for tie in ranking.ties:
         tiers = "/".join(t.code if t else "none" for t in tie.tiers)
         click.echo(f"boundary tie at {tie.rows[0].score_text} ({tiers}): {' '.join(tie.codes)}")

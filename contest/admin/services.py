@@ -202,9 +202,12 @@ def current_settings(contest: Contest) -> dict[str, Any]:
         "categories": [{"code": c.code, "name": c.name} for c in contest.categories],
         "conflict_same_organization": contest.conflict_same_organization,
         "conflict_same_district": contest.conflict_same_district,
+        "tie_breakers": list(contest.tie_breakers),
+        "show_scores": contest.show_scores,
         "criteria": [{"code": c.code, "name": c.name, "max": c.max_points, "weight": c.weight,
                       "step": c.step} for c in contest.criteria],
-        "tiers": [_tier_settings(t.code, t.name, t.quota, t.min_score) for t in contest.tiers],
+        "tiers": [_tier_settings(t.code, t.name, t.quota, t.min_score, t.share_ties)
+                  for t in contest.tiers],
         "documents": [
             {"code": d.code, "title": d.title, "issuer": d.issuer, "preamble": d.preamble,
              "signer_title": d.signer_title, "signer_name": d.signer_name,
@@ -215,10 +218,13 @@ def current_settings(contest: Contest) -> dict[str, Any]:
     }
 
 
-def _tier_settings(code: str, name: str, quota: int, min_score: Decimal | None) -> dict[str, Any]:
+def _tier_settings(code: str, name: str, quota: int, min_score: Decimal | None,
+                   share_ties: bool = False) -> dict[str, Any]:
     tier = {"code": code, "name": name, "quota": quota}
     if min_score is not None:
         tier["min_score"] = min_score
+    if share_ties:
+        tier["on_tie"] = "share"
     return tier
 
 
@@ -232,6 +238,11 @@ def update_contest_settings(contest: Contest, changes: dict[str, Any], actor: Us
     settings = current_settings(contest)
     changes = dict(changes)
     document_changes = changes.pop("documents", {})
+    # The page does not edit on_tie: a tier keeps what the settings file said, by its code.
+    sharing = {t.code for t in contest.tiers if t.share_ties}
+    for tier in changes.get("tiers", []):
+        if tier.get("code") in sharing and "on_tie" not in tier:
+            tier["on_tie"] = "share"
     settings.update(changes)
     for document in settings["documents"]:
         document.update(document_changes.get(document["code"], {}))

@@ -24,6 +24,7 @@ from contest.models import (
     DocumentKind,
     Entry,
     PrizeTier,
+    Round,
     Score,
     User,
 )
@@ -55,6 +56,12 @@ CLOSES_BEFORE_OPENS = _l("%(field)s must be after 'opens_at'")
 NO_TIER_LIST = _l("%(field)s must list tier codes, e.g. [\"A\", \"B\"]")
 UNKNOWN_TIER = _l("unknown tier %(code)s")
 TIER_TWICE = _l("tier %(code)s listed twice")
+NOT_A_BREAKER_LIST = _l("%(field)s must list tie-breakers, e.g. [\"criterion:ND\", \"round:SK\"]")
+BAD_BREAKER = _l("%(field)s: %(value)s is neither criterion:CODE nor round:CODE")
+UNKNOWN_BREAKER_CRITERION = _l("%(field)s: %(value)s names no criterion of this contest")
+UNKNOWN_BREAKER_ROUND = _l("%(field)s: %(value)s names no round of this contest")
+BREAKER_TWICE = _l("%(field)s: %(value)s is listed twice")
+BAD_ON_TIE = _l("%(field)s must be \"share\" or left out, not %(value)s")
 NOT_UTF8 = _l("the file is not UTF-8 text: save it as UTF-8")
 NOT_TOML = _l("not valid TOML: %(detail)s")
 LOCKED = _l("contest %(slug)s is finalized: its settings can no longer change")
@@ -265,6 +272,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
 
     same_organization = read.flag(data, "conflict_same_organization", CONTEST)
     same_district = read.flag(data, "conflict_same_district", CONTEST)
+    show_scores = read.flag(data, "show_scores", CONTEST)
     categories = [
         (read.text(r, "code", ("categories", i), limit=_width(Category.code)),
          read.text(r, "name", ("categories", i), limit=_width(Category.name)))
@@ -287,9 +295,12 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
             read.problem(NOT_A_QUOTA, where, "quota")
             quota = 0
+        on_tie = r.get("on_tie")
+        if on_tie not in (None, "share"):
+            read.problem(BAD_ON_TIE, where, "on_tie", value=repr(on_tie))
         tiers.append((read.text(r, "code", where, limit=_width(PrizeTier.code)),
                       read.text(r, "name", where, limit=_width(PrizeTier.name)), quota,
-                      read.decimal(r, "min_score", where)))
+                      read.decimal(r, "min_score", where), on_tie == "share"))
     tier_codes = {t[0] for t in tiers}
     documents = []
     for i, r in enumerate(_rows(data, "documents", errors, required=False), 1):
@@ -328,6 +339,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
                          {c[0] for c in criteria})
     round_judges, unknown_judges = judges_by_email(rounds)
     errors.extend(unknown_judges)
+    tie_breakers = _tie_breakers(read, data, {c[0] for c in criteria}, _round_codes(slug, rounds))
     if errors:
         raise SetupError(errors)
 
@@ -349,6 +361,8 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     contest.code_prefix = code_prefix
     contest.conflict_same_organization = same_organization
     contest.conflict_same_district = same_district
+    contest.tie_breakers = tie_breakers
+    contest.show_scores = show_scores
 
     _sync(contest.categories, Category, categories,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], position=pos),
@@ -359,7 +373,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
           in_use=lambda obj: _exists(Score.criterion_id == obj.id), in_use_message=CRITERION_IN_USE)
     _sync(contest.tiers, PrizeTier, tiers,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], quota=row[2],
-                                     min_score=row[3], position=pos))
+                                     min_score=row[3], share_ties=row[4], position=pos))
     if rounds:
         errors.extend(sync_rounds(contest, rounds, round_judges))
         if errors:
@@ -375,6 +389,38 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     record("contest.created" if created else "contest.updated", contest=contest, actor=actor,
            target=slug)
     return contest
+
+
+def _round_codes(slug: str, rounds: list) -> set[str]:
+    """The rounds the settings give, else those the contest has (a new one gets round "1")."""
+    if rounds:
+        return {r.code for r in rounds}
+    stored = set(db.session.scalars(select(Round.code).join(Contest).where(Contest.slug == slug)))
+    return stored or {"1"}
+
+
+def _tie_breakers(read: _Reader, data: dict, criterion_codes: set[str],
+                  round_codes: set[str]) -> list[str]:
+    """``tie_breakers``: "criterion:CODE" or "round:CODE", each once, naming the contest's own."""
+    value = data.get("tie_breakers", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        read.problem(NOT_A_BREAKER_LIST, CONTEST, "tie_breakers")
+        return []
+    breakers = []
+    for raw in value:
+        kind, _, code = clean(raw).partition(":")
+        name = f"{kind}:{code}"
+        if kind not in ("criterion", "round") or not code:
+            read.problem(BAD_BREAKER, CONTEST, "tie_breakers", value=repr(raw))
+        elif kind == "criterion" and code not in criterion_codes:
+            read.problem(UNKNOWN_BREAKER_CRITERION, CONTEST, "tie_breakers", value=repr(raw))
+        elif kind == "round" and code not in round_codes:
+            read.problem(UNKNOWN_BREAKER_ROUND, CONTEST, "tie_breakers", value=repr(raw))
+        elif name in breakers:
+            read.problem(BREAKER_TWICE, CONTEST, "tie_breakers", value=repr(raw))
+        else:
+            breakers.append(name)
+    return breakers
 
 
 def _maxima_below_given_scores(contest: Contest, criteria: list[tuple]) -> list[SetupProblem]:

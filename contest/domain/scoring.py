@@ -81,3 +81,10 @@ def to_decimal(value: Fraction, places: int = 2) -> Decimal:
 def format_score(value: Fraction | None, places: int = 2) -> str | None:
     """The score as shown everywhere: a string with two decimals."""
     return None if value is None else str(to_decimal(value, places))
+
+
+def criterion_score(sheets: Iterable[ScoreSheet], criteria: Sequence[CriterionRule],
+                    code: str) -> Fraction | None:
+    """The exact mean of one criterion's points over the sheets that count."""
+    points = [Fraction(s.points[code]) for s in sheets if sheet_is_full(s, criteria)]
+    return sum(points, Fraction(0)) / len(points) if points else None

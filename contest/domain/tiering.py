@@ -8,13 +8,23 @@ from fractions import Fraction
 from itertools import groupby
 
 
+# How a tie was decided, besides a tie-breaker's name such as "criterion:ND".
+BY_ORGANIZER = "organizer"
+SHARED = "share"
+
+
 @dataclass(frozen=True)
 class TierRule:
-    """A prize tier: filled in order, up to ``quota``, never below ``min_score``."""
+    """A prize tier: filled in order, up to ``quota``, never below ``min_score``.
+
+    ``share_ties``: equal scores straddling this tier's line all take the tier,
+    which grows beyond its quota for them.
+    """
 
     code: str
     quota: int
     min_score: Decimal | Fraction | None = None
+    share_ties: bool = False
 
     def admits(self, score: Fraction) -> bool:
         return self.min_score is None or score >= Fraction(self.min_score)
@@ -22,10 +32,15 @@ class TierRule:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A complete entry that takes part in the ranking."""
+    """A complete entry that takes part in the ranking.
+
+    ``tie_values`` holds its value under each tie-breaker, in the order they
+    apply (higher first; None, e.g. not read in that round, comes last).
+    """
 
     key: Hashable
     score: Fraction
+    tie_values: tuple[Fraction | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class Placement:
 
     ``tier`` is None for an entry without a prize and for every entry of an
     unresolved boundary tie, whose possible tiers are in ``contested_tiers``.
+    ``decided_by`` says what settled a tie it was in: a tie-breaker's name,
+    BY_ORGANIZER or SHARED.
     """
 
     key: Hashable
@@ -42,7 +59,12 @@ class Placement:
     tier: str | None
     boundary_tie: bool = False
     contested_tiers: tuple[str | None, ...] = ()
-    tie_resolved: bool = False
+    decided_by: str | None = None
+
+    @property
+    def tie_resolved(self) -> bool:
+        """Ordered by an organizer's recorded decision."""
+        return self.decided_by == BY_ORGANIZER
 
 
 @dataclass(frozen=True)
@@ -55,9 +77,27 @@ class BoundaryTie:
 
 
 @dataclass(frozen=True)
+class DecidedTie:
+    """A group of equal scores and what decided it: the keys best first.
+
+    ``values`` are the deciding tie-breaker's values in the order of ``keys``
+    (empty when an organizer ordered them or they shared the tier).
+    """
+
+    score: Fraction
+    keys: tuple[Hashable, ...]
+    tiers: tuple[str | None, ...]
+    decided_by: str
+    values: tuple[Fraction | None, ...] = ()
+
+
+@dataclass(frozen=True)
 class TieringResult:
     placements: list[Placement]
     boundary_ties: list[BoundaryTie] = field(default_factory=list)
+    decided_ties: list[DecidedTie] = field(default_factory=list)
+    # Tier code → how many entries it holds beyond its quota (shared ties).
+    grown: dict[str, int] = field(default_factory=dict)
 
     def by_key(self) -> dict[Hashable, Placement]:
         return {p.key: p for p in self.placements}
@@ -86,48 +126,116 @@ class _Slots:
             self.used = 0
         return None
 
+    def peek(self, score: Fraction, count: int) -> list[str | None]:
+        """The codes ``count`` entries of this score would take, taking none."""
+        saved = self.index, self.used
+        labels = [self.take(score) for _ in range(count)]
+        self.index, self.used = saved
+        return labels
+
+    def rule(self, code: str | None) -> TierRule | None:
+        return next((t for t in self.tiers if t.code == code), None)
+
+    def share(self, score: Fraction, count: int) -> tuple[str, int]:
+        """All ``count`` take the next tier; returns it and how far it outgrew its quota."""
+        code = self.take(score)
+        tier = self.tiers[self.index]
+        extra = max(0, self.used + count - 1 - tier.quota)
+        self.index += 1
+        self.used = 0
+        return code, extra
+
 
 def _unique(items: Iterable) -> tuple:
     return tuple(dict.fromkeys(items))
+
+
+def _descending(value: Fraction | None) -> tuple:
+    return (value is None, -(value or 0))
+
+
+class _Ranker:
+    def __init__(self, tiers, resolutions, breakers):
+        self.slots = _Slots(tiers)
+        self.orderings = {frozenset(r): list(r) for r in resolutions}
+        self.breakers = list(breakers)
+        self.placements: list[Placement] = []
+        self.ties: list[BoundaryTie] = []
+        self.decided: list[DecidedTie] = []
+        self.grown: dict[str, int] = {}
+
+    def settle(self, group: list[Candidate], position: int, level: int = 0,
+               decided_by: str | None = None) -> None:
+        """Place one group of equal scores, trying each way to order it in turn."""
+        score = group[0].score
+        keys = [c.key for c in group]
+        labels = self.slots.peek(score, len(group))
+        straddles = len(set(labels)) > 1
+        top = self.slots.rule(labels[0])
+        if straddles and top is not None and top.share_ties:
+            code, extra = self.slots.share(score, len(group))
+            if extra:
+                self.grown[code] = self.grown.get(code, 0) + extra
+            self.decided.append(DecidedTie(score, tuple(keys), _unique(labels), SHARED))
+            self.placements.extend(Placement(k, score, position, code, decided_by=SHARED) for k in keys)
+            return
+        if straddles and level < len(self.breakers):
+            self.split(group, position, level, labels)
+            return
+        resolved = self.orderings.get(frozenset(keys)) if len(group) > 1 else None
+        if resolved is not None and len(resolved) == len(keys):
+            if straddles:
+                self.decided.append(DecidedTie(score, tuple(resolved), _unique(labels), BY_ORGANIZER))
+            for offset, key in enumerate(resolved):
+                self.placements.append(Placement(
+                    key, score, position + offset, self.slots.take(score), decided_by=BY_ORGANIZER))
+            return
+        labels = [self.slots.take(score) for _ in group]
+        if straddles:
+            contested = _unique(labels)
+            self.ties.append(BoundaryTie(score, tuple(keys), contested))
+            self.placements.extend(Placement(k, score, position, None, True, contested) for k in keys)
+        else:
+            self.placements.extend(Placement(k, score, position, labels[0], decided_by=decided_by)
+                                   for k in keys)
+
+    def split(self, group: list[Candidate], position: int, level: int, labels: list) -> None:
+        """Order a boundary tie by the tie-breaker of ``level``; what stays equal goes on."""
+        value = lambda c: c.tie_values[level] if level < len(c.tie_values) else None  # noqa: E731
+        ordered = sorted(group, key=lambda c: _descending(value(c)))
+        parts = [list(part) for _, part in groupby(ordered, key=value)]
+        if len(parts) == 1:
+            self.settle(group, position, level + 1)
+            return
+        name = self.breakers[level]
+        self.decided.append(DecidedTie(group[0].score, tuple(c.key for c in ordered),
+                                       _unique(labels), name, tuple(value(c) for c in ordered)))
+        for part in parts:
+            self.settle(part, position, level + 1, decided_by=name)
+            position += len(part)
 
 
 def rank_and_fill(
     candidates: Iterable[Candidate],
     tiers: Sequence[TierRule],
     resolutions: Iterable[Sequence[Hashable]] = (),
+    breakers: Sequence[str] = (),
 ) -> TieringResult:
     """Rank candidates (1, 2, 2, 4) and fill ``tiers`` in order.
 
-    Candidates with equal scores keep their given order for display only.
-    A resolution is an ordering (best first) of the keys of one group of
-    equal scores; it applies only while the group holds exactly those keys.
+    Candidates with equal scores keep their given order for display only. A
+    group of equal scores straddling a tier line (a boundary tie) is settled,
+    in this order: shared, when the tier it reaches shares ties; ordered by
+    the tie-breakers named in ``breakers`` (each candidate's ``tie_values``),
+    what stays equal going on to the next; by an organizer's resolution, an
+    ordering (best first) of exactly the keys still tied; otherwise reported.
+    A resolution also orders a group that straddles nothing (ranks only).
     """
     ordered = sorted(enumerate(candidates), key=lambda ic: (-ic[1].score, ic[0]))
-    orderings = {frozenset(r): list(r) for r in resolutions}
-    slots = _Slots(tiers)
-    placements: list[Placement] = []
-    ties: list[BoundaryTie] = []
+    ranker = _Ranker(tiers, resolutions, breakers)
     position = 1
-    for score, members in groupby((c for _, c in ordered), key=lambda c: c.score):
+    for _, members in groupby((c for _, c in ordered), key=lambda c: c.score):
         group = list(members)
-        keys = [c.key for c in group]
-        resolved = orderings.get(frozenset(keys)) if len(group) > 1 else None
-        if resolved is not None and len(resolved) != len(keys):
-            resolved = None  # a key listed twice: not an ordering of this group
-        if resolved is not None:
-            for offset, key in enumerate(resolved):
-                placements.append(Placement(
-                    key, score, position + offset, slots.take(score), tie_resolved=True,
-                ))
-        else:
-            labels = [slots.take(score) for _ in group]
-            if len(set(labels)) == 1:
-                placements.extend(Placement(k, score, position, labels[0]) for k in keys)
-            else:
-                contested = _unique(labels)
-                ties.append(BoundaryTie(score, tuple(keys), contested))
-                placements.extend(
-                    Placement(k, score, position, None, True, contested) for k in keys
-                )
+        ranker.settle(group, position)
         position += len(group)
-    return TieringResult(placements, ties)
+    return TieringResult(ranker.placements, ranker.ties, ranker.decided, ranker.grown)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
@@ -48,6 +48,10 @@ class Contest(db.Model):
     # Contest rules: a judge never reads an entry from their own organization / district.
     conflict_same_organization: Mapped[bool] = mapped_column(default=False)
     conflict_same_district: Mapped[bool] = mapped_column(default=False)
+    # Applied in order to a boundary tie before an organizer is asked: "criterion:ND", "round:SK".
+    tie_breakers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The public results page and the authors' accounts show scores and ranks.
+    show_scores: Mapped[bool] = mapped_column(default=False)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="contest", order_by="Category.position", cascade="all, delete-orphan"
@@ -147,6 +151,8 @@ class PrizeTier(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     quota: Mapped[int]
     min_score: Mapped[Decimal | None] = mapped_column(FixedPoint(2))
+    # on_tie = "share": equal scores straddling this tier's line all take it, beyond the quota.
+    share_ties: Mapped[bool] = mapped_column(default=False)
 
     contest: Mapped[Contest] = relationship(back_populates="tiers")
 

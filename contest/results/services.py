@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -11,23 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.audit import record
-from contest.domain.scoring import (
-    CriterionRule,
-    ScoreSheet,
-    entry_score,
-    format_score,
-    to_decimal,
-)
-from contest.domain.tiering import Candidate, TierRule, rank_and_fill
+from contest.domain.ranking import RoundSheets, rank_sheets
+from contest.domain.scoring import CriterionRule, ScoreSheet, format_score, to_decimal
+from contest.domain.tiering import BY_ORGANIZER, SHARED, TierRule
 from contest.extensions import db
 from contest.models import (
     Assignment,
     Award,
     Contest,
     ContestPhase,
+    Criterion,
     Entry,
     EntryStatus,
     PrizeTier,
+    Round,
     TieResolution,
     TieResolutionEntry,
     User,
@@ -53,11 +50,15 @@ class RankingRow:
     tier: PrizeTier | None = None
     boundary_tie: bool = False
     contested: tuple[PrizeTier | None, ...] = ()
-    tie_resolved: bool = False
+    decided_by: str | None = None
 
     @property
     def score_text(self) -> str | None:
         return format_score(self.score)
+
+    @property
+    def tie_resolved(self) -> bool:
+        return self.decided_by == BY_ORGANIZER
 
 
 @dataclass
@@ -74,11 +75,45 @@ class TieGroup:
 
 
 @dataclass
+class TieDecision:
+    """A group of equal scores on a tier line and what decided it, best first.
+
+    ``decided_by`` is a tie-breaker such as "criterion:ND", "organizer" or "share";
+    ``values`` the tie-breaker's values, row by row.
+    """
+
+    score: Fraction
+    rows: list[RankingRow]
+    tiers: tuple[PrizeTier | None, ...]
+    decided_by: str
+    values: tuple[Fraction | None, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.entry.code for r in self.rows]
+
+    @property
+    def shared(self) -> bool:
+        return self.decided_by == SHARED
+
+    @property
+    def by_organizer(self) -> bool:
+        return self.decided_by == BY_ORGANIZER
+
+    @property
+    def value_texts(self) -> list[str | None]:
+        return [format_score(v) for v in self.values]
+
+
+@dataclass
 class Ranking:
     contest: Contest
     ranked: list[RankingRow]
     incomplete: list[RankingRow]
     ties: list[TieGroup]
+    decided: list[TieDecision] = field(default_factory=list)
+    # Tier code → entries beyond its quota, for a tier that shared a tie.
+    grown: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[RankingRow]:
@@ -96,11 +131,41 @@ class Ranking:
         counts = self.tier_counts()
         return [(tier, counts.get(tier.code, 0)) for tier in self.contest.tiers]
 
+    def quota_of(self, tier: PrizeTier) -> int:
+        """The tier's quota for this contest: grown when the tier shared a tie."""
+        return tier.quota + self.grown.get(tier.code, 0)
+
     def equal_groups(self) -> list[list[RankingRow]]:
         groups: dict[Fraction, list[RankingRow]] = {}
         for row in self.ranked:
             groups.setdefault(row.score, []).append(row)
         return [g for g in groups.values() if len(g) > 1]
+
+
+def criterion_rules(criteria: list[Criterion]) -> list[CriterionRule]:
+    return [CriterionRule(c.code, c.max_points, c.weight) for c in criteria]
+
+
+def round_sheets(round_: Round, criteria: list[Criterion]) -> dict[int, list[ScoreSheet]]:
+    """A round's score sheets by entry id, points by criterion code, in one query."""
+    code_of = {c.id: c.code for c in criteria}
+    sheets: dict[int, list[ScoreSheet]] = {}
+    for a in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)):
+        sheets.setdefault(a.entry_id, []).append(ScoreSheet(
+            judge=a.judge_id,
+            points={code_of[s.criterion_id]: s.points for s in a.scores if s.criterion_id in code_of},
+            submitted=a.is_submitted,
+        ))
+    return sheets
+
+
+def earlier_rounds(contest: Contest) -> dict[str, RoundSheets]:
+    """The sheets of the rounds the contest's "round:" tie-breakers name."""
+    wanted = {b.partition(":")[2] for b in contest.tie_breakers if b.startswith("round:")}
+    return {
+        r.code: RoundSheets(round_sheets(r, r.rubric), criterion_rules(r.rubric))
+        for r in contest.rounds if r.code in wanted
+    }
 
 
 def compute_ranking(contest: Contest) -> Ranking:
@@ -111,47 +176,43 @@ def compute_ranking(contest: Contest) -> Ranking:
         .options(selectinload(Entry.authors), selectinload(Entry.category))
         .order_by(Entry.code)
     ))
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.round_id == contest.current_round.id)
-    )
-    code_of = {c.id: c.code for c in contest.criteria}
-    rules = [CriterionRule(c.code, c.max_points, c.weight) for c in contest.criteria]
-    sheets: dict[int, list[ScoreSheet]] = {}
-    for a in assignments:
-        sheets.setdefault(a.entry_id, []).append(ScoreSheet(
-            judge=a.judge_id,
-            points={code_of[s.criterion_id]: s.points for s in a.scores},
-            submitted=a.is_submitted,
-        ))
-    rows = {}
-    for entry in entries:
-        agg = entry_score(sheets.get(entry.id, []), rules)
-        rows[entry.id] = RankingRow(entry, agg.score, agg.complete, agg.counted, agg.assigned)
-
+    rules = criterion_rules(contest.criteria)
+    sheets = round_sheets(contest.current_round, contest.criteria)
     resolutions = db.session.scalars(
         select(TieResolution).where(TieResolution.contest_id == contest.id)
         .order_by(TieResolution.id)
     )
-    tiers = {t.code: t for t in contest.tiers}
-    result = rank_and_fill(
-        [Candidate(e.id, rows[e.id].score) for e in entries if rows[e.id].complete],
-        [TierRule(t.code, t.quota, t.min_score) for t in contest.tiers],
-        [r.entry_ids for r in resolutions],
+    scores, result = rank_sheets(
+        {e.id: sheets.get(e.id, []) for e in entries}, rules, tier_rules(contest),
+        contest.tie_breakers, [r.entry_ids for r in resolutions], earlier_rounds(contest),
     )
+    rows = {
+        e.id: RankingRow(e, scores[e.id].score, scores[e.id].complete, scores[e.id].counted,
+                         scores[e.id].assigned)
+        for e in entries
+    }
+    tiers = {t.code: t for t in contest.tiers}
+
+    def tier_list(codes) -> tuple[PrizeTier | None, ...]:
+        return tuple(tiers.get(code) if code else None for code in codes)
+
     ranked = []
     for p in result.placements:
         row = rows[p.key]
         row.rank, row.tier = p.rank, tiers.get(p.tier) if p.tier else None
-        row.boundary_tie, row.tie_resolved = p.boundary_tie, p.tie_resolved
-        row.contested = tuple(tiers.get(code) if code else None for code in p.contested_tiers)
+        row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
+        row.contested = tier_list(p.contested_tiers)
         ranked.append(row)
-    ties = [
-        TieGroup(t.score, [rows[k] for k in t.keys],
-                 tuple(tiers.get(code) if code else None for code in t.tiers))
-        for t in result.boundary_ties
-    ]
+    ties = [TieGroup(t.score, [rows[k] for k in t.keys], tier_list(t.tiers))
+            for t in result.boundary_ties]
+    decided = [TieDecision(d.score, [rows[k] for k in d.keys], tier_list(d.tiers), d.decided_by,
+                           d.values) for d in result.decided_ties]
     incomplete = [rows[e.id] for e in entries if not rows[e.id].complete]
-    return Ranking(contest, ranked, incomplete, ties)
+    return Ranking(contest, ranked, incomplete, ties, decided, dict(result.grown))
+
+
+def tier_rules(contest: Contest) -> list[TierRule]:
+    return [TierRule(t.code, t.quota, t.min_score, t.share_ties) for t in contest.tiers]
 
 
 def ranking_records(ranking: Ranking) -> list[dict]:
@@ -195,7 +256,10 @@ def resolve_tie(contest: Contest, codes: list[str], reason: str, actor: User | N
     if unknown:
         raise ResultsError(_l("not ranked entries of %(slug)s: %(codes)s",
                               slug=contest.slug, codes=", ".join(unknown)))
-    group = next((g for g in ranking.equal_groups() if {r.entry.code for r in g} == set(codes)), None)
+    # What the tie-breakers left equal, or a whole group of equal scores.
+    groups = ([t.rows for t in ranking.ties] + [d.rows for d in ranking.decided if d.by_organizer]
+              + ranking.equal_groups())
+    group = next((g for g in groups if {r.entry.code for r in g} == set(codes)), None)
     if group is None:
         if not ranking.ties:
             raise ResultsError(_l("these codes are not exactly one group of equal scores; "
