@@ -149,12 +149,17 @@ def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -
 @click.argument("slug")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
+@click.option("--snapshot", is_flag=True,
+              help="The finalized results' snapshot as JSON, with its SHA-256.")
 @with_appcontext
-def results(slug: str, fmt: str) -> None:
+def results(slug: str, fmt: str, snapshot: bool) -> None:
     """The ranking: ranks, scores, tiers, boundary ties and incomplete entries."""
     from contest.domain.scoring import format_score
     from contest.results.services import compute_ranking, ranking_records
 
+    if snapshot:
+        _print_snapshot(_contest(slug))
+        return
     ranking = compute_ranking(_contest(slug))
     records = ranking_records(ranking)
     if fmt == "json":
@@ -183,6 +188,16 @@ def results(slug: str, fmt: str) -> None:
         click.echo(f"boundary tie at {tie.rows[0].score_text} ({tiers}): {' '.join(tie.codes)}")
     if ranking.incomplete:
         click.echo(f"incomplete: {len(ranking.incomplete)} entries")
+
+
+def _print_snapshot(contest) -> None:
+    from contest.results.snapshots import current_snapshot, snapshot_body
+
+    stored = current_snapshot(contest)
+    if stored is None:
+        _fail([f"contest {contest.slug} is not finalized: it has no snapshot"])
+    click.echo(json.dumps({"sha256": stored.sha256, "snapshot": snapshot_body(stored)},
+                          ensure_ascii=False, indent=2, sort_keys=True))
 
 
 @click.command("resolve-tie")

@@ -1,6 +1,13 @@
 """The database models, one module per aggregate."""
 from contest.models.audit import AuditEvent
-from contest.models.awards import Award, Certificate, TieResolution, TieResolutionEntry
+from contest.models.awards import (
+    Award,
+    Certificate,
+    EntryResult,
+    ResultSnapshot,
+    TieResolution,
+    TieResolutionEntry,
+)
 from contest.models.contests import (
     Category,
     Contest,
@@ -34,8 +41,8 @@ from contest.models.users import Role, User, UserRole
 __all__ = [
     "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
-    "EntryFile", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
-    "ScoreSource", "TieResolution",
+    "EntryFile", "EntryResult", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
+    "ResultSnapshot", "ScoreSource", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers", "round_criteria",
     "round_judges",
 ]

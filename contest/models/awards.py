@@ -51,6 +51,41 @@ class TieResolutionEntry(db.Model):
     position: Mapped[int]
 
 
+class ResultSnapshot(db.Model):
+    """The results as finalized: one canonical JSON document and its SHA-256.
+
+    Kept when the results are reopened (``released_at``): a later finalization
+    stores a new one.
+    """
+
+    __tablename__ = "result_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    finalized_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    release_reason: Mapped[str] = mapped_column(Text, default="")
+
+    contest: Mapped[Contest] = relationship()
+    finalized_by: Mapped[User | None] = relationship(foreign_keys=[finalized_by_id])
+    released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
+
+
+class EntryResult(db.Model):
+    """Every ranked entry's rank and score as finalized, prize or not (for its authors)."""
+
+    __tablename__ = "entry_results"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int]
+    score: Mapped[Decimal] = mapped_column(FixedPoint(2))
+
+
 class Award(db.Model):
     """A prize fixed at finalization, with the rank and score it was given on."""
 

@@ -22,6 +22,7 @@ from contest.models import (
     ContestPhase,
     Criterion,
     Entry,
+    EntryResult,
     EntryStatus,
     PrizeTier,
     Round,
@@ -287,6 +288,7 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
     Refused while any entry is incompletely scored or a boundary tie is open.
     """
     from contest.certificates.services import issue_certificates
+    from contest.results.snapshots import store_snapshot
 
     _require_judging(contest)
     ranking = compute_ranking(contest)
@@ -305,13 +307,16 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
         for row in ranking.winners
     ]
     db.session.add_all(awards)
+    db.session.add_all(EntryResult(entry_id=row.entry.id, contest_id=contest.id, rank=row.rank,
+                                   score=to_decimal(row.score)) for row in ranking.ranked)
     contest.phase = ContestPhase.FINALIZED
     contest.finalized_at = now
     db.session.flush()
     issued = issue_certificates(contest, awards, now)
+    snapshot = store_snapshot(contest, ranking, actor, now)
     record("contest.finalized", contest=contest, actor=actor, target=contest.slug,
            awards={row.entry.code: row.tier.code for row in ranking.winners},
-           certificates=len(issued))
+           certificates=len(issued), sha256=snapshot.sha256)
     return awards
 
 

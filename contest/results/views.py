@@ -11,6 +11,7 @@ from contest.extensions import db
 from contest.models import Contest, Role
 from contest.public.views import contest_or_404
 from contest.results.forms import ResolveTieForm
+from contest.results.snapshots import current_snapshot
 from contest.results.services import (
     ResultsError,
     compute_ranking,
@@ -38,6 +39,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
         resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
         codes_by_id={row.entry.id: row.entry.code for row in ranking.rows},
+        snapshot=current_snapshot(contest),
     )
 
 

@@ -17,11 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('contests', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('tie_breakers', sa.JSON(), server_default='[]', nullable=False))
-        batch_op.add_column(sa.Column('show_scores', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('prize_tiers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('share_ties', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTER TABLE … ADD COLUMN: on SQLite, rebuilding the contests table would
+    # cascade the delete of the old one to every row that references it.
+    op.add_column('contests', sa.Column('tie_breakers', sa.JSON(), server_default='[]', nullable=False))
+    op.add_column('contests', sa.Column('show_scores', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('prize_tiers', sa.Column('share_ties', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():

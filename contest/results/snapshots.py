@@ -1,0 +1,111 @@
+"""The finalize snapshot: gathered from the database, stored with its hash, read back."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contest.domain.scoring import CriterionRule, ScoreSheet, sheet_is_full
+from contest.domain.snapshot import METHOD, build_snapshot, canonical_json, snapshot_hash
+from contest.extensions import db
+from contest.models import Assignment, Contest, ResultSnapshot, Round, TieResolution, User
+
+
+def _points(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _moment(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.id, "name": user.name, "email": user.email}
+
+
+def snapshot_inputs(contest: Contest, ranking, actor: User | None, now: datetime) -> dict[str, Any]:
+    """Everything the results are computed from, as plain JSON values keyed by codes."""
+    ranked_round = contest.current_round
+    entry_code = {row.entry.id: row.entry.code for row in ranking.ranked}
+    sheets, judges = [], {}
+    for round_ in contest.rounds:
+        rubric = round_.rubric
+        code_of = {c.id: c.code for c in rubric}
+        rules = [CriterionRule(c.code, c.max_points, c.weight) for c in rubric]
+        for a in db.session.scalars(
+            select(Assignment).where(Assignment.round_id == round_.id)
+            .options(selectinload(Assignment.judge), selectinload(Assignment.entry))
+            .order_by(Assignment.entry_id, Assignment.judge_id)
+        ):
+            points = {code_of[s.criterion_id]: s.points for s in a.scores if s.criterion_id in code_of}
+            if not sheet_is_full(ScoreSheet(a.judge_id, points, a.is_submitted), rules):
+                continue  # not counted: a draft or a sheet missing a criterion
+            if round_ is ranked_round and a.entry_id not in entry_code:
+                continue
+            judges[a.judge_id] = a.judge.name
+            sheets.append({"round": round_.code, "entry": a.entry.code, "judge": a.judge_id,
+                           "points": {code: _points(p) for code, p in sorted(points.items())}})
+    resolutions = db.session.scalars(
+        select(TieResolution).where(TieResolution.contest_id == contest.id)
+        .options(selectinload(TieResolution.resolved_by)).order_by(TieResolution.id)
+    )
+    return {
+        "contest": {"slug": contest.slug, "name": contest.name, "organizer": contest.organizer},
+        "method": METHOD,
+        "rounds": [_round(r) for r in contest.rounds],
+        "ranked_round": ranked_round.code,
+        "criteria": [{"code": c.code, "name": c.name, "max": _points(c.max_points),
+                      "weight": f"{c.weight:.3f}"} for c in contest.criteria],
+        "tiers": [{"code": t.code, "name": t.name, "quota": t.quota,
+                   "min_score": None if t.min_score is None else _points(t.min_score),
+                   "share_ties": t.share_ties} for t in contest.tiers],
+        "tie_breakers": list(contest.tie_breakers),
+        "entries": [{"code": row.entry.code, "title": row.entry.title, "authors": row.entry.author_names,
+                     "organization": row.entry.organization}
+                    for row in sorted(ranking.ranked, key=lambda row: row.entry.code)],
+        "judges": [{"id": judge_id, "name": name} for judge_id, name in sorted(judges.items())],
+        "sheets": sheets,
+        "resolutions": [
+            {"order": [entry_code.get(m.entry_id, str(m.entry_id)) for m in r.members],
+             "reason": r.reason, "by": r.resolved_by.name if r.resolved_by else None,
+             "at": _moment(r.resolved_at)}
+            for r in resolutions if all(m.entry_id in entry_code for m in r.members)
+        ],
+        "finalized_by": _person(actor),
+        "finalized_at": _moment(now),
+    }
+
+
+def _round(round_: Round) -> dict[str, Any]:
+    return {"code": round_.code, "number": round_.number, "name": round_.name,
+            "method": str(round_.method), "weight": f"{round_.weight:.3f}",
+            "criteria": [c.code for c in round_.rubric]}
+
+
+def store_snapshot(contest: Contest, ranking, actor: User | None, now: datetime) -> ResultSnapshot:
+    """Build the snapshot of the results being finalized and keep it with its SHA-256."""
+    body = build_snapshot(snapshot_inputs(contest, ranking, actor, now))
+    snapshot = ResultSnapshot(contest=contest, body=canonical_json(body), sha256=snapshot_hash(body),
+                              finalized_at=now, finalized_by=actor)
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def current_snapshot(contest: Contest) -> ResultSnapshot | None:
+    """The snapshot of the results as they stand finalized (None while not finalized)."""
+    if not contest.is_locked:
+        return None
+    return db.session.scalar(
+        select(ResultSnapshot).where(ResultSnapshot.contest_id == contest.id,
+                                     ResultSnapshot.released_at.is_(None))
+        .order_by(ResultSnapshot.id.desc()).limit(1)
+    )
+
+
+def snapshot_body(snapshot: ResultSnapshot) -> dict[str, Any]:
+    return json.loads(snapshot.body)
