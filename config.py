@@ -38,7 +38,12 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = INSTANCE_PATH / "uploads"
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    # Each uploaded file, and all the files of one entry together (checked in the
+    # browser before sending and again on the server).
+    MAX_FILE_MB = float(os.environ.get("MAX_FILE_MB", "50"))
+    MAX_ENTRY_MB = float(os.environ.get("MAX_ENTRY_MB", "100"))
+    # The largest request: an entry's files and the form around them.
+    MAX_CONTENT_LENGTH = int((MAX_ENTRY_MB + 1) * 1024 * 1024)
     ALLOWED_UPLOAD_EXTENSIONS = (
         "pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "pptx",
         "jpg", "jpeg", "png", "webp",

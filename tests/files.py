@@ -398,3 +398,30 @@ def m4a(identity: bool = True, brand: bytes = b"M4A ") -> bytes:
 
 def mp4(identity: bool = True) -> bytes:
     return m4a(identity, brand=b"mp42")
+
+
+def doc() -> bytes:
+    """What a Word 97–2003 file starts with (an OLE2 compound file), the author's name inside."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + NAME.encode("utf-16-le") * 20
+
+
+def rtf() -> bytes:
+    """A rich text file naming the author."""
+    return b"{\\rtf1\\ansi\\deff0 " + NAME.encode("utf-8") * 20 + b"}"
+
+
+def webm() -> bytes:
+    """What a WebM video starts with (an EBML header), the author's name inside."""
+    return b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01" + b"webm" + NAME.encode("utf-8") * 20
+
+
+def windows_program() -> bytes:
+    """The start of a Windows executable (MZ header, PE signature)."""
+    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\0" * 50 + b"\x80\0\0\0" + b"\0" * 64 + b"PE\0\0" \
+        + b"\0" * 200
+
+
+def web_page() -> bytes:
+    """An HTML page with a script, as a browser would run it."""
+    return b"<!DOCTYPE html>\n<html><head><title>Bai du thi</title></head>" \
+           b"<body><script>document.location='https://example.com/'</script></body></html>"

@@ -97,7 +97,8 @@ def test_blind_copies_still_open_in_their_own_programs(submit):
 
 @pytest.mark.parametrize("name", ["bai.doc", "bai.rtf", "clip.webm", "hong.pdf"])
 def test_a_file_the_app_cannot_clean_needs_review_and_is_not_served(client, login, submit, name):
-    content = b"%PDF-1.4 not really a pdf" if name == "hong.pdf" else f"{files.NAME}".encode() * 20
+    content = {"bai.doc": files.doc(), "bai.rtf": files.rtf(), "clip.webm": files.webm(),
+               "hong.pdf": b"%PDF-1.4 not really a pdf"}[name]
     contest, entry, judge, organizer = submit((name, content))
     stored = entry.files[0]
     assert stored.blind_status is BlindStatus.NEEDS_REVIEW and stored.blind_name is None
@@ -177,7 +178,7 @@ def test_a_judge_of_the_entry_reads_media_inline(client, login, submit):
 
 
 def test_files_uploaded_before_blind_copies_get_them_from_the_command_line(runner, submit):
-    contest, entry, judge, _ = submit(("bai.pdf", files.pdf()), ("bai.doc", b"doc" * 10))
+    contest, entry, judge, _ = submit(("bai.pdf", files.pdf()), ("bai.doc", files.doc()))
     pdf, doc = entry.files
     (upload_path(pdf).parent / pdf.blind_name).unlink()
     pdf.blind_name, pdf.blind_status, pdf.identity_hits = None, BlindStatus.NEEDS_REVIEW, []

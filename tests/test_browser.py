@@ -244,3 +244,61 @@ def test_drafts_save_while_typing_and_when_the_tab_closes(live_server, browser):
         time.sleep(0.1)
     assert stored(app, entry_id) == ([Decimal("12.5"), Decimal("20")], False)
     context.close()
+
+
+def test_a_file_over_the_limits_is_stopped_in_the_browser_and_nothing_typed_is_lost(live_server, browser,
+                                                                                    tmp_path):
+    from tests import files
+
+    app, base = live_server
+    app.config.update(MAX_FILE_MB=1, MAX_ENTRY_MB=1.5)
+    with app.app_context():
+        apply_contest_settings(contest_settings("gui-bai"))
+        upsert_user("tacgia@example.vn", "Nguyễn Thị Thuỳ Dương", [Role.AUTHOR], PASSWORD)
+        db.session.commit()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "tacgia@example.vn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{base}/c/gui-bai/submit")
+    page.fill("input[name=title]", "Con đường hoa ở xã Tân Trào")
+    page.select_option("select[name=category]", label="Ảnh")
+    page.fill("textarea[name=description]", "Mô hình “Con đường hoa” ở thôn Đông.")
+    posts.clear()
+
+    padded = files.pdf(identity=False)
+    big = padded + b"%" + b"0" * (1024 * 1024 + 200_000)
+    page.set_input_files("input[name=files]", [{"name": "Phim dài.mp4", "mimeType": "video/mp4",
+                                                "buffer": big}])
+    alert = page.locator("#files-size-problem")
+    send = page.get_by_role("button", name="Submit the entry")
+    assert alert.inner_text() == "The file “Phim dài.mp4” is 1.2 MB: at most 1 MB per file. " \
+                                 "Choose a smaller file, or give a link."
+    page.screenshot(path=str(tmp_path / "upload-too-large.png"), full_page=True)
+    send.click()
+    page.wait_for_timeout(300)
+    assert posts == [] and page.url.endswith("/c/gui-bai/submit")
+    assert page.input_value("input[name=title]") == "Con đường hoa ở xã Tân Trào"
+
+    one_mb = padded + b"%" + b"0" * (900 * 1024)
+    page.set_input_files("input[name=files]", [
+        {"name": "Bài 1.pdf", "mimeType": "application/pdf", "buffer": one_mb},
+        {"name": "Bài 2.pdf", "mimeType": "application/pdf", "buffer": one_mb}])
+    assert alert.inner_text() == "These files come to 1.8 MB with those already sent: at most 1.5 MB per entry."
+    send.click()
+    page.wait_for_timeout(300)
+    assert posts == []
+
+    page.set_input_files("input[name=files]", [{"name": "Bài dự thi.pdf", "mimeType": "application/pdf",
+                                                "buffer": padded}])
+    assert alert.inner_text() == ""
+    send.click()
+    page.wait_for_url("**/entries/TT-0001")
+    with app.app_context():
+        entry = db.session.scalar(select(Entry))
+        assert entry.title == "Con đường hoa ở xã Tân Trào"
+        assert [f.original_name for f in entry.files] == ["Bài dự thi.pdf"]

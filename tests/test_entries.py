@@ -25,6 +25,7 @@ from contest.models import (
     Role,
 )
 from contest.results.services import compute_ranking, finalize, publish, resolve_tie
+from tests import files
 from tests.conftest import post_form
 
 NAME = "Nguyễn Thị Thuỳ Dương"
@@ -68,8 +69,9 @@ def count(model) -> int:
 
 
 def stored_files(app) -> list[Path]:
+    """The files as the authors sent them (not the judges' blind copies beside them)."""
     folder = Path(app.config["UPLOAD_FOLDER"])
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(p for p in folder.iterdir() if not p.stem.endswith("-blind")) if folder.exists() else []
 
 
 def text_of(response) -> str:
@@ -99,7 +101,7 @@ def closed_contest(make_contest):
 def submitted(client, author, contest) -> Entry:
     """An entry the logged-in author submitted through the form, with two files."""
     response = submit(client, contest, entry_data(contest, files=[
-        upload("Bài viết.docx", b"noi dung bai viet"), upload("Ảnh 1.jpg", b"\xff\xd8 anh"),
+        upload("Bài viết.docx", files.docx(identity=False)), upload("Ảnh 1.jpg", files.jpeg(identity=False)),
     ]))
     assert response.status_code == 302
     return db.session.scalar(select(Entry))
@@ -217,7 +219,7 @@ def test_a_too_large_upload_gets_the_413_page(app, client, author, contest):
     app.config["MAX_CONTENT_LENGTH"] = 4096
     response = submit(client, contest, entry_data(contest, files=[upload("video.mp4", b"x" * 10_000)]))
     assert response.status_code == 413
-    assert "The upload is too large." in text_of(response)
+    assert "The files sent are too large: at most 50 MB per file and 100 MB" in text_of(response)
     assert count(Entry) == 0
     assert stored_files(app) == []
 
@@ -288,7 +290,7 @@ def test_editing_while_open_keeps_removed_files_on_disk(app, client, submitted):
     assert len(stored_files(app)) == 3  # the removed file is still there
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.updated"))
     assert audit.details["removed_files"][0]["stored_name"] == docx.stored_name
-    assert (Path(app.config["UPLOAD_FOLDER"]) / docx.stored_name).read_bytes() == b"noi dung bai viet"
+    assert (Path(app.config["UPLOAD_FOLDER"]) / docx.stored_name).read_bytes() == files.docx(identity=False)
     assert "Your changes to TT-0001 are saved." in text_of(client.get(response.headers["Location"]))
 
 
@@ -368,7 +370,7 @@ def test_the_owner_downloads_a_file_under_its_real_name(client, submitted):
     stored = submitted.files[0]
     with client.get(f"/c/thi-thu/entries/{submitted.code}/files/{stored.id}") as response:
         assert response.status_code == 200
-        assert response.data == b"noi dung bai viet"
+        assert response.data == files.docx(identity=False)
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment")
     assert quote("Bài viết.docx") in disposition

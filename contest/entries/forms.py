@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from contest.entries.services import EntryFields
+from contest.entries.services import EntryFields, max_entry_bytes, max_file_bytes, megabytes
 from contest.forms import Form
 from contest.models import AuthorKind, Contest, Entry, EntryFile
 from contest.text import clean, split_names
@@ -31,6 +31,21 @@ MAX_AUTHOR_NAME = 200
 
 def accepted_extensions() -> tuple[str, ...]:
     return tuple(current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
+
+
+def upload_limits_kw(existing_files: Sequence[EntryFile] = ()) -> dict[str, str]:
+    """The attributes static/js/upload-limits.js reads on a file input: the limits in
+    bytes, what the entry already holds, and the messages (``{name}``, ``{size}``,
+    ``{limit}`` filled in by the script)."""
+    return {
+        "data-max-file-bytes": str(max_file_bytes()),
+        "data-max-entry-bytes": str(max_entry_bytes()),
+        "data-kept-bytes": str(sum(f.size for f in existing_files)),
+        "data-file-too-large": str(_l("The file “{name}” is {size} MB: at most {limit} MB per "
+                                      "file. Choose a smaller file, or give a link.")),
+        "data-entry-too-large": str(_l("These files come to {size} MB with those already sent: "
+                                       "at most {limit} MB per entry.")),
+    }
 
 
 def web_link(form: Form, field: URLField) -> None:
@@ -88,8 +103,12 @@ class EntryForm(Form):
             SelectChoice(c.id, c.name) for c in contest.categories]
         self.remove_files.choices = [SelectChoice(f.id, f.original_name) for f in self.existing_files]
         extensions = accepted_extensions()
-        self.files.render_kw = {"accept": ",".join(f".{ext}" for ext in extensions)}
-        self.files.description = _l("Accepted types: %(types)s.", types=", ".join(extensions))
+        self.files.render_kw = upload_limits_kw(self.existing_files)
+        self.files.render_kw["accept"] = ",".join(f".{ext}" for ext in extensions)
+        self.files.description = _l(
+            "Accepted types: %(types)s. At most %(file)s MB per file and %(entry)s MB for all "
+            "the files of the entry; for a longer video, give a link.", types=", ".join(extensions),
+            file=megabytes(max_file_bytes()), entry=megabytes(max_entry_bytes()))
 
     @classmethod
     def for_entry(cls, entry: Entry, **kwargs) -> EntryForm:

@@ -10,12 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from contest.audit import record
 from contest.entries.blinding import CannotClean, blind_copy
+from contest.entries.content import ContentProblem, Mismatch, content_problem
 from contest.entries.identity import IdentityTerm, extract_pages, find_identity
 from contest.extensions import db
 from contest.models import (
@@ -39,7 +42,44 @@ class SubmissionClosed(Exception):
 
 
 class UploadRejected(ValueError):
-    """A file of a type we do not take, or an empty one."""
+    """A file refused: empty, too large, or not what its name says.
+
+    ``name`` is the file's name as sent; ``message`` says why, lazily (str()
+    words it in the page's language) and names the file.
+    """
+
+    def __init__(self, name: str, message: LazyString | None = None):
+        super().__init__(name)
+        self.name = name
+        self.message = message or _l("The file “%(name)s” could not be accepted (empty, or not "
+                                     "an accepted type).", name=name)
+
+
+def mismatch_message(problem: ContentProblem, name: str, ext: str) -> LazyString:
+    """Why a file whose content is not its extension is refused, naming the file."""
+    params = dict(name=name, ext=ext, found=problem.found or "")
+    if problem.mismatch is Mismatch.PROGRAM:
+        return _l("The file “%(name)s” is a program, not a .%(ext)s file.", **params)
+    if problem.mismatch is Mismatch.WEB_PAGE:
+        return _l("The file “%(name)s” is a web page, not a .%(ext)s file.", **params)
+    if problem.mismatch is Mismatch.OTHER_TYPE:
+        return _l("The file “%(name)s” is a .%(found)s file renamed .%(ext)s. "
+                  "Send it under its real type.", **params)
+    return _l("The file “%(name)s” does not read as a .%(ext)s file: it may be damaged, "
+              "or another type renamed.", **params)
+
+
+def megabytes(n_bytes: int) -> str:
+    """A limit in MB as people write it (50, 2.5)."""
+    return f"{n_bytes / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def max_file_bytes() -> int:
+    return int(current_app.config["MAX_FILE_MB"] * 1024 * 1024)
+
+
+def max_entry_bytes() -> int:
+    return int(current_app.config["MAX_ENTRY_MB"] * 1024 * 1024)
 
 
 @dataclass
@@ -130,8 +170,9 @@ def update_entry(
     # The file rows go, the files stay: the audit keeps what is needed to find them again.
     removed = [{"name": f.original_name, "stored_name": f.stored_name, "sha256": f.sha256,
                 "size": f.size} for f in entry.files if f.id in remove_file_ids]
-    added = store_uploads(entry.contest, uploads)
-    entry.files = [f for f in entry.files if f.id not in remove_file_ids] + added
+    kept = [f for f in entry.files if f.id not in remove_file_ids]
+    added = store_uploads(entry.contest, uploads, kept_bytes=sum(f.size for f in kept))
+    entry.files = kept + added
     check_identity(entry)
     entry.updated_at = now
     db.session.flush()
@@ -161,12 +202,23 @@ def blind_path(stored: EntryFile) -> Path | None:
     return upload_folder() / stored.blind_name
 
 
-def store_uploads(contest: Contest, uploads: list[FileStorage]) -> list[EntryFile]:
-    """Store every upload, or none: files written before a rejected one are removed again."""
+def store_uploads(contest: Contest, uploads: list[FileStorage], kept_bytes: int = 0) -> list[EntryFile]:
+    """Store every upload, or none: files written before a rejected one are removed again.
+
+    ``kept_bytes``: the entry's files already stored; with the new ones they may
+    not pass ``MAX_ENTRY_MB``.
+    """
     stored: list[EntryFile] = []
     try:
+        total = kept_bytes
         for upload in uploads:
             stored.append(store_upload(contest, upload))
+            total += stored[-1].size
+            if total > max_entry_bytes():
+                raise UploadRejected(stored[-1].original_name, _l(
+                    "With “%(name)s” the files of this entry come to %(size)s MB: at most "
+                    "%(limit)s MB are accepted per entry.", name=stored[-1].original_name,
+                    size=megabytes(total), limit=megabytes(max_entry_bytes())))
     except UploadRejected:
         for done in stored:
             upload_path(done).unlink(missing_ok=True)
@@ -177,7 +229,11 @@ def store_uploads(contest: Contest, uploads: list[FileStorage]) -> list[EntryFil
 
 
 def store_upload(contest: Contest, upload: FileStorage) -> EntryFile:
-    """Write the file under instance/uploads with a random name; keep its real name aside."""
+    """Write the file under instance/uploads with a random name; keep its real name aside.
+
+    Refused (UploadRejected, nothing left on disk): an empty file, one larger
+    than ``MAX_FILE_MB``, one whose content is not what its extension says.
+    """
     original = clean(Path(upload.filename or "").name)
     if not original or not allowed_upload(original):
         raise UploadRejected(original)
@@ -188,14 +244,25 @@ def store_upload(contest: Contest, upload: FileStorage) -> EntryFile:
     digest = hashlib.sha256()
     size = 0
     target = folder / stored_name
+    limit = max_file_bytes()
     with target.open("wb") as out:
         for chunk in iter(lambda: upload.stream.read(64 * 1024), b""):
             digest.update(chunk)
             size += len(chunk)
+            if size > limit:
+                break
             out.write(chunk)
+    if size > limit:
+        target.unlink()
+        raise UploadRejected(original, _l("The file “%(name)s” is larger than %(limit)s MB, "
+                                          "the limit per file.", name=original, limit=megabytes(limit)))
     if size == 0:
         target.unlink()
         raise UploadRejected(original)
+    problem = content_problem(target, ext)
+    if problem is not None:
+        target.unlink()
+        raise UploadRejected(original, mismatch_message(problem, original, ext.lstrip(".")))
     content_type = mimetypes.guess_type(original)[0] or "application/octet-stream"
     stored = EntryFile(original_name=original[:255], stored_name=stored_name,
                        content_type=content_type, size=size, sha256=digest.hexdigest())

@@ -41,8 +41,7 @@ def refusal_message(exc: SubmissionClosed | UploadRejected) -> str:
     """What the author reads when the service refused the submission or the edit."""
     if isinstance(exc, SubmissionClosed):
         return _("This contest does not accept entries or changes now. Nothing was saved.")
-    return _("The file “%(name)s” could not be accepted (empty, or not an accepted type). "
-             "Nothing was saved.", name=str(exc))
+    return _("%(why)s Nothing was saved.", why=str(exc.message))
 
 
 @bp.get("/my/entries")

@@ -1,11 +1,12 @@
 """Friendly error pages: no user ever sees a traceback."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from contest.entries.services import max_entry_bytes, max_file_bytes, megabytes
 from contest.extensions import db
 
 MESSAGES = {
@@ -13,15 +14,24 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("This page does not exist."),
     405: _l("This action is not available here."),
-    413: _l("The upload is too large. Please send smaller files or a link."),
     429: _l("Too many attempts in a short time. Please wait a few minutes, then try again."),
     500: _l("Something went wrong on our side. Nothing you saved is lost; please try again."),
 }
 
 
-def render_error(status: int, message=None):
+def render_error(status: int, message=None, **context):
     text = message or MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors.html", status=status, message=text), status
+    return render_template("errors.html", status=status, message=text, **context), status
+
+
+def too_large():
+    """The 413 page: the limits, and the way back to the form that was sent (GET shows
+    it again with what is saved) and to the author's entries."""
+    message = _l("The files sent are too large: at most %(file)s MB per file and %(entry)s MB "
+                 "for all the files of an entry. Nothing was received.",
+                 file=megabytes(max_file_bytes()), entry=megabytes(max_entry_bytes()))
+    back = request.path if request.method == "POST" else None
+    return render_error(413, message, back=back)
 
 
 def register(app: Flask) -> None:
@@ -32,7 +42,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        page, status = render_error(error.code or 500)
+        page, status = too_large() if error.code == 413 else render_error(error.code or 500)
         # Keep what the exception says about itself (Retry-After on a 429, Allow on a 405).
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return page, status, headers
