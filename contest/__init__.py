@@ -106,8 +106,10 @@ def register_blueprints(app: Flask) -> None:
     from contest.judging.views import bp as judging_bp
     from contest.public.views import bp as public_bp
     from contest.results.views import bp as results_bp
+    from contest.secretariat.views import bp as secretariat_bp
 
-    for blueprint in (public_bp, auth_bp, entries_bp, judging_bp, admin_bp, results_bp, certificates_bp):
+    for blueprint in (public_bp, auth_bp, entries_bp, judging_bp, admin_bp, secretariat_bp, results_bp,
+                      certificates_bp):
         app.register_blueprint(blueprint)
 
 

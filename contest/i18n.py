@@ -55,7 +55,7 @@ def score_text(value: Fraction | None) -> str:
 def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from contest.labels import PHASE_LABELS, STATUS_LABELS
+    from contest.labels import PHASE_LABELS, SCREENING_REASON_LABELS, STATUS_LABELS
     from contest.models import ContestPhase, Role
 
     app.jinja_env.filters["local_time"] = local_time
@@ -65,4 +65,5 @@ def register_filters(app: Flask) -> None:
     @app.context_processor
     def template_globals() -> dict:
         return {"current_locale": str(get_locale()), "Role": Role, "ContestPhase": ContestPhase,
-                "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS}
+                "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS,
+                "reason_labels": SCREENING_REASON_LABELS}

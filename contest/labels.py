@@ -1,7 +1,7 @@
 """How phases and entry statuses are named on every page that shows them."""
 from flask_babel import lazy_gettext as _l
 
-from contest.models import ContestPhase, EntryStatus
+from contest.models import ContestPhase, EntryStatus, ScreeningReason
 
 PHASE_LABELS = {
     ContestPhase.OPEN: _l("Open for entries"),
@@ -13,4 +13,12 @@ STATUS_LABELS = {
     EntryStatus.SUBMITTED: _l("Submitted"),
     EntryStatus.ELIGIBLE: _l("Eligible"),
     EntryStatus.INELIGIBLE: _l("Ineligible"),
+}
+SCREENING_REASON_LABELS = {
+    ScreeningReason.LATE: _l("Late"),
+    ScreeningReason.OFF_TOPIC: _l("Off topic"),
+    ScreeningReason.INCOMPLETE: _l("Incomplete"),
+    ScreeningReason.DUPLICATE: _l("Duplicate"),
+    ScreeningReason.IDENTITY_VISIBLE: _l("Identity visible"),
+    ScreeningReason.OTHER: _l("Other"),
 }

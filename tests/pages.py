@@ -24,8 +24,10 @@ from contest.models import (
     Contest,
     Entry,
     EntryFile,
+    EntryStatus,
     MailStatus,
     Role,
+    ScreeningReason,
 )
 from tests import files
 from tests.conftest import contest_settings
@@ -96,6 +98,9 @@ def build_site() -> Site:
 
     open_contest = apply_contest_settings(contest_settings("thi-thu"))
     open_entry = entry_in(open_contest, "Con đường hoa ở xã Tân Trào")
+    duplicate = entry_in(open_contest, "Con đường hoa ở xã Tân Trào (gửi lại)")
+    duplicate.status, duplicate.screening_reason = EntryStatus.INELIGIBLE, ScreeningReason.DUPLICATE
+    duplicate.ineligible_reason = f"Trùng với {open_entry.code}."
 
     judged = apply_contest_settings(contest_settings("cham-thi", code_prefix="CT"))
     judged_entries = [entry_in(judged, f"Thắp sáng đường quê số {n}") for n in range(1, 4)]
@@ -157,6 +162,7 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "admin.outbox": [{}, dict(status="failed")],
         "admin.entries": [dict(slug=v["judged"])],
         "admin.entry": [dict(slug=v["judged"], code=v["judged_code"])],
+        "secretariat.screening": [dict(slug=v["open"]), dict(slug=v["judged"], show="all")],
         "results.ranking": [dict(slug=v["judged"]), dict(slug=v["published"])],
         "certificates.index": [dict(slug=v["published"])],
         "certificates.batch_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],

@@ -77,6 +77,7 @@ ACCESS = {
     "admin.settings": "organizer",
     "admin.entries": "organizer",
     "admin.entry": "organizer",
+    "secretariat.screening": "organizer",
     "admin.start_judging_now": "organizer",
     "admin.outbox": "organizer",
     "admin.retry_outgoing": "organizer",

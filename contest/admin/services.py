@@ -59,7 +59,8 @@ def _sheet_counts_by_contest(contest_ids: list[int]) -> dict[int, SheetCounts]:
         select(Round.contest_id, func.count(func.distinct(Assignment.judge_id)),
                func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(Assignment, Assignment.round_id == Round.id)
-        .where(Round.contest_id.in_(contest_ids), Round.id.in_(_current_round_ids()))
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(Round.contest_id.in_(contest_ids), Round.id.in_(_current_round_ids()), Entry.reaches_judges)
         .group_by(Round.contest_id)
     ).all()
     return {cid: SheetCounts(judges, assigned, submitted) for cid, judges, assigned, submitted in rows}

@@ -23,7 +23,6 @@ from contest.models import (
     ContestPhase,
     Criterion,
     Entry,
-    EntryStatus,
     Role,
     Score,
     ScoreSource,
@@ -63,7 +62,7 @@ def judges() -> list[User]:
 def rankable_entries(contest: Contest) -> list[Entry]:
     return list(db.session.scalars(
         select(Entry)
-        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        .where(Entry.contest_id == contest.id, Entry.reaches_judges)
         .order_by(Entry.code)
     ))
 
@@ -206,12 +205,15 @@ class JudgeProgress:
 
 
 def judge_loads(contest: Contest) -> list[JudgeProgress]:
-    """Every judge account with its sheets in the current round, none included."""
+    """Every judge account with its sheets in the current round, none included
+    (sheets of entries screened ineligible do not count)."""
     round_id = contest.current_round.id
+    judged = select(Entry.id).where(Entry.contest_id == contest.id, Entry.reaches_judges)
     rows = db.session.execute(
         select(User, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.JUDGE))
-        .outerjoin(Assignment, (Assignment.judge_id == User.id) & (Assignment.round_id == round_id))
+        .outerjoin(Assignment, (Assignment.judge_id == User.id) & (Assignment.round_id == round_id)
+                   & Assignment.entry_id.in_(judged))
         .group_by(User.id)
         .order_by(User.name, User.id)
     ).all()

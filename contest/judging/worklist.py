@@ -2,6 +2,8 @@
 
 Every query here selects entry columns explicitly through the assignment, and
 never touches authors, organization or contact details: judges read blind.
+An entry screened ineligible leaves every judge's list, sheet and file route
+(its sheets stay, and come back if the decision is reversed).
 """
 from __future__ import annotations
 
@@ -85,7 +87,8 @@ def judge_contests(judge: User) -> list[JudgeContest]:
         select(Contest, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(Round, Round.contest_id == Contest.id)
         .join(Assignment, Assignment.round_id == Round.id)
-        .where(Assignment.judge_id == judge.id, Round.id.in_(_current_rounds()))
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.judge_id == judge.id, Round.id.in_(_current_rounds()), Entry.reaches_judges)
         .group_by(Contest.id)
         .order_by(Contest.opens_at.desc(), Contest.id)
     ).all()
@@ -114,7 +117,8 @@ def judge_sheets(contest: Contest, judge: User) -> list[SheetRow]:
     assignments = db.session.scalars(
         select(Assignment)
         .join(Assignment.entry)
-        .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id)
+        .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id,
+               Entry.reaches_judges)
         .options(contains_eager(Assignment.entry).joinedload(Entry.category))
         .order_by(Entry.code)
     )
@@ -133,6 +137,7 @@ def judge_assignment(contest: Contest, judge: User, code: str) -> Assignment | N
             Assignment.judge_id == judge.id,
             Entry.contest_id == contest.id,
             Entry.code == code,
+            Entry.reaches_judges,
         )
         .options(contains_eager(Assignment.entry).joinedload(Entry.category),
                  contains_eager(Assignment.entry).selectinload(Entry.files))
@@ -145,7 +150,8 @@ def _codes_and_states(contest: Contest, judge: User) -> list[tuple[str, bool]]:
         for code, submitted_at in db.session.execute(
             select(Entry.code, Assignment.submitted_at)
             .join(Assignment.entry)
-            .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id)
+            .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id,
+                   Entry.reaches_judges)
             .order_by(Entry.code)
         )
     ]

@@ -17,7 +17,15 @@ from contest.models.contests import (
     PrizeTier,
     document_kind_tiers,
 )
-from contest.models.entries import AuthorKind, BlindStatus, Entry, EntryAuthor, EntryFile, EntryStatus
+from contest.models.entries import (
+    AuthorKind,
+    BlindStatus,
+    Entry,
+    EntryAuthor,
+    EntryFile,
+    EntryStatus,
+    ScreeningReason,
+)
 from contest.models.jobs import Job, JobStatus
 from contest.models.judging import (
     AdvanceReason,
@@ -42,7 +50,7 @@ __all__ = [
     "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
     "EntryFile", "EntryResult", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
-    "ResultSnapshot", "ScoreSource", "TieResolution",
+    "ResultSnapshot", "ScoreSource", "ScreeningReason", "TieResolution",
     "TieResolutionEntry", "User", "UserRole", "document_kind_tiers", "round_criteria",
     "round_judges",
 ]

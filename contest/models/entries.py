@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
@@ -28,6 +29,21 @@ class EntryStatus(enum.StrEnum):
     INELIGIBLE = "ineligible"
 
 
+# What judges read and what is ranked: never an ineligible entry.
+JUDGED_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE)
+
+
+class ScreeningReason(enum.StrEnum):
+    """Why the secretariat found an entry ineligible (the details go in ``ineligible_reason``)."""
+
+    LATE = "late"
+    OFF_TOPIC = "off_topic"
+    INCOMPLETE = "incomplete"
+    DUPLICATE = "duplicate"
+    IDENTITY_VISIBLE = "identity_visible"
+    OTHER = "other"
+
+
 class Entry(db.Model):
     __tablename__ = "entries"
     __table_args__ = (UniqueConstraint("contest_id", "code"),)
@@ -45,7 +61,11 @@ class Entry(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[EntryStatus] = mapped_column(enum_type(EntryStatus), default=EntryStatus.SUBMITTED)
+    # Ineligible: the reason from the list, and the secretariat's own words.
+    screening_reason: Mapped[ScreeningReason | None] = mapped_column(enum_type(ScreeningReason))
     ineligible_reason: Mapped[str] = mapped_column(Text, default="")
+    # Entries sent by post: the day the secretariat received them (None: sent online).
+    received_on: Mapped[date | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -80,9 +100,19 @@ class Entry(db.Model):
         for extra in current[len(names):]:
             self.authors.remove(extra)
 
+    @hybrid_property
+    def reaches_judges(self) -> bool:
+        """Judges read, score and rank it: never an ineligible entry."""
+        return self.status in JUDGED_STATUSES
+
+    @reaches_judges.inplace.expression
+    @classmethod
+    def _reaches_judges_expression(cls):
+        return cls.status.in_(JUDGED_STATUSES)
+
     @property
     def is_ranked(self) -> bool:
-        return self.status is not EntryStatus.INELIGIBLE
+        return self.reaches_judges
 
     def can_be_seen_by(self, user: User) -> bool:
         """Authors see their own entries; organizers see all. Judges: see Assignment."""

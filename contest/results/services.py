@@ -23,7 +23,6 @@ from contest.models import (
     Criterion,
     Entry,
     EntryResult,
-    EntryStatus,
     PrizeTier,
     Round,
     TieResolution,
@@ -173,7 +172,7 @@ def compute_ranking(contest: Contest) -> Ranking:
     """Read entries, sheets and resolutions in a few queries and rank them."""
     entries = list(db.session.scalars(
         select(Entry)
-        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        .where(Entry.contest_id == contest.id, Entry.reaches_judges)
         .options(selectinload(Entry.authors), selectinload(Entry.category))
         .order_by(Entry.code)
     ))

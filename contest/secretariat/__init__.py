@@ -1,0 +1,1 @@
+"""The secretariat: screening entries, and entries received by post."""
