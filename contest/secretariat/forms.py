@@ -23,7 +23,7 @@ class ScreeningForm(Form):
         SelectChoice(r.value, SCREENING_REASON_LABELS[r]) for r in ScreeningReason])
     note = TextAreaField(_l("Details"), validators=[Length(max=2000)], filters=[clean],
                          description=_l("What the author will read, e.g. which entry it duplicates."),
-                         render_kw={"rows": 2})
+                         render_kw={"rows": 1})
     why_change = StringField(_l("Why a decision changes"), validators=[Length(max=500)], filters=[clean],
                              description=_l("Needed when a ticked entry already had a decision."))
 
