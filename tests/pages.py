@@ -163,6 +163,8 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "admin.entries": [dict(slug=v["judged"])],
         "admin.entry": [dict(slug=v["judged"], code=v["judged_code"])],
         "secretariat.screening": [dict(slug=v["open"]), dict(slug=v["judged"], show="all")],
+        "secretariat.paper_entry": [dict(slug=v["open"])],
+        "secretariat.attach": [dict(slug=v["open"], code=v["open_code"])],
         "results.ranking": [dict(slug=v["judged"]), dict(slug=v["published"])],
         "certificates.index": [dict(slug=v["published"])],
         "certificates.batch_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],

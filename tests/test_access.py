@@ -78,6 +78,8 @@ ACCESS = {
     "admin.entries": "organizer",
     "admin.entry": "organizer",
     "secretariat.screening": "organizer",
+    "secretariat.paper_entry": "organizer",
+    "secretariat.attach": "organizer",
     "admin.start_judging_now": "organizer",
     "admin.outbox": "organizer",
     "admin.retry_outgoing": "organizer",

@@ -48,6 +48,24 @@ def upload_limits_kw(existing_files: Sequence[EntryFile] = ()) -> dict[str, str]
     }
 
 
+def upload_description():
+    """What a file field says about the types and limits it takes."""
+    return _l("Accepted types: %(types)s. At most %(file)s MB per file and %(entry)s MB for all "
+              "the files of the entry; for a longer video, give a link.",
+              types=", ".join(accepted_extensions()), file=megabytes(max_file_bytes()),
+              entry=megabytes(max_entry_bytes()))
+
+
+def check_extensions(uploads: Sequence[FileStorage]) -> None:
+    """The form's first check, by name only (the content is checked when the file is stored)."""
+    accepted = accepted_extensions()
+    for upload in uploads:
+        name = clean(Path(upload.filename).name)
+        if Path(name).suffix.lower().lstrip(".") not in accepted:
+            raise ValidationError(_l("“%(name)s” is not an accepted type. Accepted: %(types)s.",
+                                     name=name, types=", ".join(accepted)))
+
+
 def web_link(form: Form, field: URLField) -> None:
     """Only ordinary web addresses: they are shown to judges as links."""
     if field.data and not field.data.lower().startswith(("http://", "https://")):
@@ -105,10 +123,7 @@ class EntryForm(Form):
         extensions = accepted_extensions()
         self.files.render_kw = upload_limits_kw(self.existing_files)
         self.files.render_kw["accept"] = ",".join(f".{ext}" for ext in extensions)
-        self.files.description = _l(
-            "Accepted types: %(types)s. At most %(file)s MB per file and %(entry)s MB for all "
-            "the files of the entry; for a longer video, give a link.", types=", ".join(extensions),
-            file=megabytes(max_file_bytes()), entry=megabytes(max_entry_bytes()))
+        self.files.description = upload_description()
 
     @classmethod
     def for_entry(cls, entry: Entry, **kwargs) -> EntryForm:
@@ -138,12 +153,7 @@ class EntryForm(Form):
             raise ValidationError(_l("A name may have at most %(n)d characters.", n=MAX_AUTHOR_NAME))
 
     def validate_files(self, field: MultipleFileField) -> None:
-        accepted = accepted_extensions()
-        for upload in self.uploads:
-            name = clean(Path(upload.filename).name)
-            if Path(name).suffix.lower().lstrip(".") not in accepted:
-                raise ValidationError(_l("“%(name)s” is not an accepted type. Accepted: %(types)s.",
-                                         name=name, types=", ".join(accepted)))
+        check_extensions(self.uploads)
         removing = set(self.remove_files.data or [])
         kept = [f for f in self.existing_files if f.id not in removing]
         if not kept and not self.uploads:

@@ -1,18 +1,23 @@
-"""The secretariat's screening: eligible or ineligible with a reason, audited and reversible."""
+"""The secretariat's work: screening (eligible or ineligible with a reason, audited and
+reversible) and entries received by post."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import FileStorage
 
 from contest.audit import record
 from contest.domain.screening import Decision, ScreeningProblem, changes_anything, screening_problem
+from contest.entries.services import EntryFields, allocate_code, check_identity, store_uploads
 from contest.extensions import db
-from contest.models import Contest, Entry, EntryStatus, ScreeningReason, User
+from contest.models import Contest, Entry, EntryFile, EntryStatus, ScreeningReason, User
+from contest.models.types import utcnow
 from contest.text import clean
 
 SCREENING_PER_PAGE = 100
@@ -21,6 +26,10 @@ SCREENED_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.IN
 
 class ScreeningError(ValueError):
     """A screening decision refused; nothing changed. The message is lazy."""
+
+
+class PaperEntryError(ValueError):
+    """A paper entry or its files refused; nothing changed. The message is lazy."""
 
 
 def current_decision(entry: Entry) -> Decision:
@@ -105,3 +114,50 @@ def screen_entries(contest: Contest, entry_ids: list[int], wanted: Decision, why
         changed.append(entry)
     db.session.flush()
     return changed
+
+
+# --- entries received by post -------------------------------------------------------------
+
+def enter_paper_entry(contest: Contest, fields: EntryFields, received_on: date, uploads: list[FileStorage],
+                      actor: User | None, today: date | None = None) -> Entry:
+    """An entry that came by post, typed in by the secretariat; its files may follow later.
+
+    Refused (ScreeningError) once the contest is finalized, or for a day still
+    to come. A day after the deadline is taken: screening decides whether it is late.
+    """
+    if contest.is_locked:
+        raise PaperEntryError(_l("This contest is finalized: no entry can be added."))
+    if received_on > (today or local_today(contest)):
+        raise PaperEntryError(_l("The day it was received cannot be in the future."))
+    entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=None, received_on=received_on)
+    fields.apply_to(entry)
+    db.session.add(entry)
+    entry.files.extend(store_uploads(contest, uploads))
+    check_identity(entry)
+    db.session.flush()
+    record("entry.entered", contest=contest, actor=actor, target=entry.code,
+           received_on=received_on.isoformat(), files=len(entry.files))
+    return entry
+
+
+def attach_files(entry: Entry, uploads: list[FileStorage], actor: User | None) -> list[EntryFile]:
+    """Files of an entry, added by the secretariat (a paper entry's scans or disc, later)."""
+    if entry.contest.is_locked:
+        raise PaperEntryError(_l("This contest is finalized: its files can no longer change."))
+    added = store_uploads(entry.contest, uploads, kept_bytes=sum(f.size for f in entry.files))
+    entry.files.extend(added)
+    check_identity(entry)
+    db.session.flush()
+    record("entry.files_attached", contest=entry.contest, actor=actor, target=entry.code,
+           files=[{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in added])
+    return added
+
+
+def local_today(contest: Contest) -> date:
+    return utcnow().astimezone(contest.tz).date()
+
+
+def received_late(contest: Contest, entry: Entry) -> bool:
+    """Received by post on a day after the one the contest closed (in its timezone)."""
+    return entry.received_on is not None and \
+        entry.received_on > contest.closes_at.astimezone(contest.tz).date()
