@@ -30,6 +30,8 @@ from tests.conftest import post_form
 
 NAME = "Nguyễn Thị Thuỳ Dương"
 PDF_BYTES = b"%PDF-1.4 bai du thi\n"
+# Made once: a package written a second later has other timestamps inside.
+DOCX_BYTES = files.docx(identity=False)
 
 
 def upload(name: str = "Bài dự thi.pdf", content: bytes = PDF_BYTES) -> tuple[io.BytesIO, str]:
@@ -101,7 +103,7 @@ def closed_contest(make_contest):
 def submitted(client, author, contest) -> Entry:
     """An entry the logged-in author submitted through the form, with two files."""
     response = submit(client, contest, entry_data(contest, files=[
-        upload("Bài viết.docx", files.docx(identity=False)), upload("Ảnh 1.jpg", files.jpeg(identity=False)),
+        upload("Bài viết.docx", DOCX_BYTES), upload("Ảnh 1.jpg", files.jpeg(identity=False)),
     ]))
     assert response.status_code == 302
     return db.session.scalar(select(Entry))
@@ -290,7 +292,7 @@ def test_editing_while_open_keeps_removed_files_on_disk(app, client, submitted):
     assert len(stored_files(app)) == 3  # the removed file is still there
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.updated"))
     assert audit.details["removed_files"][0]["stored_name"] == docx.stored_name
-    assert (Path(app.config["UPLOAD_FOLDER"]) / docx.stored_name).read_bytes() == files.docx(identity=False)
+    assert (Path(app.config["UPLOAD_FOLDER"]) / docx.stored_name).read_bytes() == DOCX_BYTES
     assert "Your changes to TT-0001 are saved." in text_of(client.get(response.headers["Location"]))
 
 
@@ -370,7 +372,7 @@ def test_the_owner_downloads_a_file_under_its_real_name(client, submitted):
     stored = submitted.files[0]
     with client.get(f"/c/thi-thu/entries/{submitted.code}/files/{stored.id}") as response:
         assert response.status_code == 200
-        assert response.data == files.docx(identity=False)
+        assert response.data == DOCX_BYTES
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment")
     assert quote("Bài viết.docx") in disposition
