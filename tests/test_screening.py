@@ -244,3 +244,16 @@ def test_the_tick_all_box_is_there_and_every_row_has_a_labelled_box(client, orga
     for entry in entries:
         assert f'aria-label="Tick {entry.code}"' in page
     assert csrf_token(client, url(contest))
+
+
+def test_the_author_and_the_entry_page_show_the_reason(client, organizer, contest, make_entry, make_user,
+                                                       login, app):
+    author = make_user(Role.AUTHOR, email="tacgia@example.vn")
+    entry = make_entry(contest, submitted_by=author)
+    screen(client, contest, [entry], "ineligible", "incomplete", "Thiếu ảnh minh họa")
+    page = client.get(f"/c/{contest.slug}/organize/entries/{entry.code}").get_data(as_text=True)
+    assert "Ineligible: Incomplete. Thiếu ảnh minh họa" in page
+    author_client = app.test_client()
+    post_form(author_client, "/auth/login", {"email": author.email, "password": "correct-horse-42"})
+    receipt = author_client.get(f"/c/{contest.slug}/entries/{entry.code}").get_data(as_text=True)
+    assert "Not eligible" in receipt and "Incomplete" in receipt and "Thiếu ảnh minh họa" in receipt
