@@ -257,3 +257,44 @@ def test_the_author_and_the_entry_page_show_the_reason(client, organizer, contes
     post_form(author_client, "/auth/login", {"email": author.email, "password": "correct-horse-42"})
     receipt = author_client.get(f"/c/{contest.slug}/entries/{entry.code}").get_data(as_text=True)
     assert "Not eligible" in receipt and "Incomplete" in receipt and "Thiếu ảnh minh họa" in receipt
+
+
+# --- the author is told ------------------------------------------------------------------
+
+def test_an_author_screened_ineligible_receives_the_reason_by_mail(client, organizer, contest, make_entry,
+                                                                  make_user, smtp_server, deliver):
+    author = make_user(Role.AUTHOR, email="duong@example.vn", name="Nguyễn Thị Thuỳ Dương")
+    entry = make_entry(contest, title="Con đường hoa ở xã Tân Trào", submitted_by=author)
+    other = make_entry(contest, submitted_by=author)
+    deliver()
+    screen(client, contest, [entry], "ineligible", "duplicate", f"Trùng với bài {other.code}.")
+    assert deliver() == 1
+    [mail] = smtp_server.messages
+    assert mail.to == "duong@example.vn"
+    assert mail.subject == f"Tác phẩm {entry.code} không đủ điều kiện dự chấm"
+    assert "Chào Nguyễn Thị Thuỳ Dương," in mail.text
+    assert "“Con đường hoa ở xã Tân Trào”" in mail.text
+    assert "Lý do: Trùng lặp" in mail.text and f"Trùng với bài {other.code}." in mail.text
+    assert f"https://contest.example.vn/c/{contest.slug}/entries/{entry.code}" in mail.links
+    assert "Trùng lặp" in mail.html
+
+    # Reversed: the author hears the new outcome; undone: nothing is sent.
+    screen(client, contest, [entry], "eligible", why_change="Bài kia là bản nháp, đã rút")
+    deliver()
+    assert smtp_server.messages[-1].subject == f"Tác phẩm {entry.code} đủ điều kiện dự chấm"
+    screen(client, contest, [entry], "submitted", why_change="Thẩm định lại")
+    assert deliver() == 0 and len(smtp_server.messages) == 2
+
+
+def test_an_entry_sent_by_post_is_answered_at_its_contact_address(client, organizer, contest, make_entry,
+                                                                   smtp_server, deliver):
+    entry = make_entry(contest, email="phunu.daihop@example.vn", submitted_by=None)
+    screen(client, contest, [entry], "ineligible", "late", "Dấu bưu điện ngày 15/12")
+    deliver()
+    [mail] = smtp_server.messages
+    assert mail.to == "phunu.daihop@example.vn" and "Lý do: Quá hạn" in mail.text
+
+
+def test_a_refused_decision_sends_nothing(client, organizer, contest, entries, smtp_server, deliver):
+    screen(client, contest, entries[:1], "ineligible")  # no reason
+    assert deliver() == 0 and smtp_server.messages == []

@@ -13,9 +13,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from contest.audit import record
-from contest.domain.screening import Decision, ScreeningProblem, changes_anything, screening_problem
+from contest.domain.screening import (
+    NOT_SCREENED,
+    Decision,
+    ScreeningProblem,
+    changes_anything,
+    screening_problem,
+)
 from contest.entries.services import EntryFields, allocate_code, check_identity, store_uploads
 from contest.extensions import db
+from contest.labels import SCREENING_REASON_LABELS
 from contest.models import Contest, Entry, EntryFile, EntryStatus, ScreeningReason, User
 from contest.models.types import utcnow
 from contest.text import clean
@@ -77,7 +84,8 @@ def screen_entries(contest: Contest, entry_ids: list[int], wanted: Decision, why
     All or nothing: refused (ScreeningError) for a finalized contest, an
     incomplete decision, or an entry whose decision would change without
     ``why_change``. Each entry that changes gets an ``entry.screened`` audit
-    event with the old and the new decision. Returns the entries that changed.
+    event with the old and the new decision, and its author a mail saying the
+    outcome (sent once the caller commits). Returns the entries that changed.
     """
     if contest.is_locked:
         raise ScreeningError(_l("This contest is finalized: its entries can no longer be screened."))
@@ -111,9 +119,27 @@ def screen_entries(contest: Contest, entry_ids: list[int], wanted: Decision, why
                before={"status": before.status, "reason": before.reason, "note": before.note},
                after={"status": wanted.status, "reason": wanted.reason, "note": wanted.note},
                why_change=why_change)
+        if wanted.status != NOT_SCREENED:
+            tell_author(contest, entry)
         changed.append(entry)
     db.session.flush()
     return changed
+
+
+def tell_author(contest: Contest, entry: Entry) -> None:
+    """The screening outcome, by mail: to the author's account, or to the contact address
+    of an entry sent by post (none when there is neither)."""
+    from contest.mail import absolute_url, queue_mail
+
+    to = entry.submitted_by or entry.email
+    if not to:
+        return
+    receipt = absolute_url("entries.receipt", slug=contest.slug, code=entry.code) \
+        if entry.submitted_by is not None else ""
+    reason = SCREENING_REASON_LABELS[entry.screening_reason] if entry.screening_reason else ""
+    queue_mail(to, "screening_outcome", contest=contest, entry=entry,
+               eligible=entry.status is EntryStatus.ELIGIBLE, reason=reason,
+               details=entry.ineligible_reason, receipt_url=receipt)
 
 
 # --- entries received by post -------------------------------------------------------------
