@@ -51,6 +51,10 @@ class Config:
     )
     # Absolute address of the site, printed in the QR code of every certificate.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Batches of this many certificates or more are printed by a background job
+    # (contest worker), CERTIFICATE_BATCH_CHUNK pages at a time.
+    CERTIFICATE_BACKGROUND_FROM = int(os.environ.get("CERTIFICATE_BACKGROUND_FROM", "500"))
+    CERTIFICATE_BATCH_CHUNK = int(os.environ.get("CERTIFICATE_BATCH_CHUNK", "400"))
 
     # Background jobs (contest worker): Huey's SQLite queue in instance/jobs.db by
     # default; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) the queue is in Redis,

@@ -46,9 +46,11 @@ def main() -> None:
 
 
 def register(app: Flask) -> None:
+    from contest.certificates.commands import COMMANDS
+
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
                     start_judging, finalize, publish, certificates, score_sheets, blind_copies,
-                    create_user, worker, backup, restore):
+                    create_user, worker, backup, restore, *COMMANDS):
         app.cli.add_command(command)
 
 
@@ -275,9 +277,10 @@ def publish(slug: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
 def certificates(slug: str, code: str, out: Path) -> None:
-    """Write all certificates of one kind to one printable PDF, in prize order."""
-    from contest.certificates.rendering import render_certificates
-    from contest.certificates.services import certificate_view, certificates_of, document_kind
+    """Write the valid certificates of one kind to one printable PDF, in number order
+    (prize or list order), a few hundred pages at a time."""
+    from contest.certificates.batches import write_batch_pdf
+    from contest.certificates.services import count_valid, document_kind
 
     contest = _contest(slug)
     if not contest.is_locked:
@@ -286,17 +289,15 @@ def certificates(slug: str, code: str, out: Path) -> None:
     if kind is None:
         known = ", ".join(d.code for d in contest.documents) or "none"
         raise click.ClickException(f"no document {code!r} in {slug}; documents: {known}")
-    issued = certificates_of(kind)
-    if not issued:
+    if not count_valid(kind):
         raise click.ClickException(f"no {code} certificates were issued in {slug}")
     if not out.parent.is_dir():
         raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
-    pdf = render_certificates([certificate_view(c) for c in issued])
     try:
-        out.write_bytes(pdf)
+        pages = write_batch_pdf(kind, out)
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
-    click.echo(f"{out}: {len(issued)} certificates")
+    click.echo(f"{out}: {pages} certificates")
 
 
 @click.command("score-sheets")

@@ -55,7 +55,7 @@ def score_text(value: Fraction | None) -> str:
 def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from contest.labels import PHASE_LABELS, SCREENING_REASON_LABELS, STATUS_LABELS
+    from contest.labels import CERTIFICATE_LABELS, PHASE_LABELS, SCREENING_REASON_LABELS, STATUS_LABELS
     from contest.models import ContestPhase, Role
 
     app.jinja_env.filters["local_time"] = local_time
@@ -66,4 +66,4 @@ def register_filters(app: Flask) -> None:
     def template_globals() -> dict:
         return {"current_locale": str(get_locale()), "Role": Role, "ContestPhase": ContestPhase,
                 "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS,
-                "reason_labels": SCREENING_REASON_LABELS}
+                "reason_labels": SCREENING_REASON_LABELS, "certificate_labels": CERTIFICATE_LABELS}

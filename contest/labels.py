@@ -1,7 +1,7 @@
-"""How phases and entry statuses are named on every page that shows them."""
+"""How phases, entry and certificate statuses are named on every page that shows them."""
 from flask_babel import lazy_gettext as _l
 
-from contest.models import ContestPhase, EntryStatus, ScreeningReason
+from contest.models import CertificateStatus, ContestPhase, EntryStatus, ScreeningReason
 
 PHASE_LABELS = {
     ContestPhase.OPEN: _l("Open for entries"),
@@ -21,4 +21,9 @@ SCREENING_REASON_LABELS = {
     ScreeningReason.DUPLICATE: _l("Duplicate"),
     ScreeningReason.IDENTITY_VISIBLE: _l("Identity visible"),
     ScreeningReason.OTHER: _l("Other"),
+CERTIFICATE_LABELS = {
+    CertificateStatus.VALID: _l("Valid"),
+    CertificateStatus.REVOKED: _l("Revoked"),
+    CertificateStatus.REISSUED: _l("Reissued"),
+    CertificateStatus.VOID: _l("Void"),
 }

@@ -176,7 +176,7 @@ def test_finalize_after_resolving_then_publish(client, demo_contest, organizer):
     issued = dict(db.session.execute(
         select(DocumentKind.code, func.count(Certificate.id)).join(Certificate).group_by(DocumentKind.code)
     ).all())
-    assert issued == {"GCN": 16, "BK": 6}
+    assert issued == {"GCN": 16, "BK": 6, "BKPT": 39}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.finalized"))
     assert event.actor_id == organizer.id
 

@@ -69,7 +69,7 @@ def counts() -> dict[str, int]:
 def test_the_documented_example_creates_the_seed_contest(run_setup):
     result = run_setup(example())
     assert result.exit_code == 0, result.output
-    assert "contest dvk-2022: 3 categories, 3 criteria, 3 tiers, 2 documents" in result.output
+    assert "contest dvk-2022: 3 categories, 3 criteria, 3 tiers, 3 documents" in result.output
     contest = the_contest()
     assert contest.name == "Tuyên truyền các mô hình “Dân vận khéo” xây dựng nông thôn mới năm 2022"
     assert contest.organizer == "Ban Dân vận Thành ủy Hải Phòng"

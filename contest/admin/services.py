@@ -213,6 +213,7 @@ def current_settings(contest: Contest) -> dict[str, Any]:
             {"code": d.code, "title": d.title, "issuer": d.issuer, "preamble": d.preamble,
              "signer_title": d.signer_title, "signer_name": d.signer_name,
              "number_format": d.number_format, "tiers": [t.code for t in d.tiers],
+             "awarded_to": d.awarded_to.value, "per_author": d.per_author,
              **({"date": d.dated} if d.dated else {})}
             for d in contest.documents
         ],

@@ -18,6 +18,7 @@ from contest.domain.numbering import FormatProblem, NumberFormatError, validate_
 from contest.domain.points import DEFAULT_STEP, STEPS
 from contest.extensions import db
 from contest.models import (
+    AwardedTo,
     Category,
     Contest,
     Criterion,
@@ -62,6 +63,8 @@ UNKNOWN_BREAKER_CRITERION = _l("%(field)s: %(value)s names no criterion of this 
 UNKNOWN_BREAKER_ROUND = _l("%(field)s: %(value)s names no round of this contest")
 BREAKER_TWICE = _l("%(field)s: %(value)s is listed twice")
 BAD_ON_TIE = _l("%(field)s must be \"share\" or left out, not %(value)s")
+UNKNOWN_AWARDED_TO = _l("%(field)s must be \"tiers\", \"participation\" or \"list\", not %(value)s")
+TIERS_NOT_USED = _l("%(field)s is only for a document awarded to tiers")
 NOT_UTF8 = _l("the file is not UTF-8 text: save it as UTF-8")
 NOT_TOML = _l("not valid TOML: %(detail)s")
 LOCKED = _l("contest %(slug)s is finalized: its settings can no longer change")
@@ -305,8 +308,15 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     documents = []
     for i, r in enumerate(_rows(data, "documents", errors, required=False), 1):
         where = ("documents", i)
+        awarded_to = r.get("awarded_to", AwardedTo.TIERS.value)
+        if awarded_to not in {a.value for a in AwardedTo}:
+            read.problem(UNKNOWN_AWARDED_TO, where, "awarded_to", value=repr(awarded_to))
+            awarded_to = AwardedTo.TIERS.value
         doc_tiers = r.get("tiers", [])
-        if not isinstance(doc_tiers, list) or not doc_tiers:
+        if awarded_to != AwardedTo.TIERS and doc_tiers:
+            read.problem(TIERS_NOT_USED, where, "tiers")
+            doc_tiers = []
+        elif awarded_to == AwardedTo.TIERS and (not isinstance(doc_tiers, list) or not doc_tiers):
             read.problem(NO_TIER_LIST, where, "tiers")
             doc_tiers = []
         for n, code in enumerate(doc_tiers):
@@ -332,6 +342,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
             signer_title=read.text(r, "signer_title", where),
             signer_name=read.text(r, "signer_name", where, limit=_width(DocumentKind.signer_name)),
             number_format=number_format, dated=dated, tiers=doc_tiers,
+            awarded_to=AwardedTo(awarded_to), per_author=read.flag(r, "per_author", where),
         ))
     from contest.admin.round_settings import default_round, judges_by_email, read_rounds, sync_rounds
 

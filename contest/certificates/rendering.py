@@ -74,6 +74,8 @@ class CertificateView:
     signer_name: str
     number: str
     verify_url: str
+    # A recognition list's reason line, printed in place of an entry's title.
+    reason: str = ""
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -116,8 +118,9 @@ def page_context(view: CertificateView, fonts_dir: Path) -> dict:
         "recipient": (", ".join(name.replace(" ", "\u00a0") for name in names)
                       if len(names) > 1 else view.recipient),
         "unit": no_orphan(f"Đơn vị: {view.unit}") if view.unit else "",
-        "work": f"{WORK_LABEL} {no_orphan(quoted(view.entry_title))}",
-        "prize": f"Đạt {view.prize}".upper(),
+        "work": (f"{WORK_LABEL} {no_orphan(quoted(view.entry_title))}" if view.entry_title
+                 else no_orphan(view.reason)),
+        "prize": f"Đạt {view.prize}".upper() if view.prize else "",
         "contest": contest_line(view.contest_name),
     }
     fit = choose_scale(texts, fonts_dir)

@@ -2,40 +2,105 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from contest.certificates.rendering import CertificateView
 from contest.domain.numbering import format_number
 from contest.extensions import db
-from contest.models import Award, Certificate, Contest, DocumentKind, Entry
+from contest.domain.recipients import names_on_certificates
+from contest.models import (
+    Award,
+    AwardedTo,
+    Certificate,
+    CertificateStatus,
+    Contest,
+    DocumentKind,
+    Entry,
+    EntryStatus,
+    Recipient,
+)
 
 
 def issue_certificates(contest: Contest, awards: list[Award], now: datetime) -> list[Certificate]:
-    """One certificate per award and document kind covering its tier, in prize order."""
-    issued = []
+    """At finalization: every document kind's certificates, numbered in prize order
+    (a kind for tiers), entry order (participation) or list order (a recognition list)."""
+    issued: list[Certificate] = []
     ordered = sorted(awards, key=lambda a: (a.tier.position, a.rank, a.entry.code))
+    eligible: list[Entry] | None = None
     for kind in contest.documents:
-        tier_ids = {t.id for t in kind.tiers}
-        year = (kind.dated or now.astimezone(contest.tz).date()).year
-        for seq, award in enumerate((a for a in ordered if a.tier_id in tier_ids), 1):
-            entry = award.entry
-            issued.append(Certificate(
-                document_kind=kind, entry=entry, award=award, seq=seq,
-                number=format_number(kind.number_format, seq, year),
-                token=secrets.token_urlsafe(16),
-                recipient=", ".join(entry.author_names) or entry.organization,
-                unit=entry.organization,
-                entry_title=entry.title,
-                tier_name=award.tier.name,
-                issued_at=now,
-            ))
+        if kind.awarded_to is AwardedTo.LIST:
+            issued += issue_to_new_recipients(kind, now)
+            continue
+        if kind.awarded_to is AwardedTo.TIERS:
+            tier_ids = {t.id for t in kind.tiers}
+            targets = [(a.entry, a) for a in ordered if a.tier_id in tier_ids]
+        else:
+            if eligible is None:
+                eligible = eligible_entries(contest)
+            targets = [(entry, None) for entry in eligible]
+        lines = [
+            dict(entry=entry, award=award, recipient=name, unit=entry.organization,
+                 entry_title=entry.title, tier_name=award.tier.name if award else "")
+            for entry, award in targets
+            for name in names_on_certificates(entry.author_names, entry.organization, kind.per_author)
+        ]
+        issued += _issue(kind, lines, now)
+    return issued
+
+
+def issue_to_new_recipients(kind: DocumentKind, now: datetime) -> list[Certificate]:
+    """A certificate for each line of a recognition list that has none yet, in list order."""
+    has_one = select(Certificate.id).where(Certificate.recipient_id == Recipient.id).exists()
+    new = db.session.scalars(
+        select(Recipient).where(Recipient.document_kind_id == kind.id, ~has_one)
+        .order_by(Recipient.position)
+    ).all()
+    return _issue(kind, [dict(recipient_id=r.id, recipient=r.name, unit=r.unit, reason=r.reason)
+                         for r in new], now)
+
+
+def reserve_numbers(kind: DocumentKind, count: int) -> int:
+    """The first of ``count`` new sequence numbers of the kind's series.
+
+    The UPDATE holds the kind's row lock until commit: two requests never get the
+    same numbers, and a number once handed out is never given again.
+    """
+    db.session.execute(
+        update(DocumentKind).where(DocumentKind.id == kind.id)
+        .values(last_seq=DocumentKind.last_seq + count)
+        .execution_options(synchronize_session=False)
+    )
+    last = db.session.scalar(select(DocumentKind.last_seq).where(DocumentKind.id == kind.id))
+    db.session.refresh(kind, ["last_seq"])
+    return last - count + 1
+
+
+def _issue(kind: DocumentKind, lines: list[dict], now: datetime) -> list[Certificate]:
+    if not lines:
+        return []
+    year = (kind.dated or now.astimezone(kind.contest.tz).date()).year
+    first = reserve_numbers(kind, len(lines))
+    issued = [
+        Certificate(document_kind=kind, seq=seq, number=format_number(kind.number_format, seq, year),
+                    token=secrets.token_urlsafe(16), issued_at=now, **line)
+        for seq, line in enumerate(lines, first)
+    ]
     db.session.add_all(issued)
     db.session.flush()
     return issued
+
+
+def eligible_entries(contest: Contest) -> list[Entry]:
+    """Every entry not ruled ineligible, by code, with its authors."""
+    return list(db.session.scalars(
+        select(Entry).where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        .options(selectinload(Entry.authors)).order_by(Entry.code)
+    ))
 
 
 def document_kind(contest: Contest, code: str) -> DocumentKind | None:
@@ -43,51 +108,95 @@ def document_kind(contest: Contest, code: str) -> DocumentKind | None:
 
 
 def certificates_of(kind: DocumentKind) -> list[Certificate]:
-    """A kind's certificates in prize order (their numbers were given in that order)."""
+    """A kind's valid certificates in number order (prize or list order, then reissues)."""
     return list(db.session.scalars(
-        select(Certificate).where(Certificate.document_kind_id == kind.id).order_by(Certificate.seq)
+        select(Certificate).where(Certificate.document_kind_id == kind.id,
+                                  Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.seq)
     ))
 
 
-def certificate_of(kind: DocumentKind, seq: int) -> Certificate | None:
+def count_valid(kind: DocumentKind) -> int:
     return db.session.scalar(
-        select(Certificate).where(Certificate.document_kind_id == kind.id, Certificate.seq == seq)
+        select(func.count(Certificate.id)).where(Certificate.document_kind_id == kind.id,
+                                                 Certificate.status == CertificateStatus.VALID)
     )
 
 
-def certificates_by_kind(contest: Contest) -> dict[int, list[Certificate]]:
-    """Every issued certificate of a contest with its entry, in one query, by kind id."""
-    issued: dict[int, list[Certificate]] = {kind.id: [] for kind in contest.documents}
+def certificate_of(kind: DocumentKind, seq: int) -> Certificate | None:
+    """A valid certificate by its sequence number (a revoked one is not printed again)."""
+    return db.session.scalar(
+        select(Certificate).where(Certificate.document_kind_id == kind.id, Certificate.seq == seq,
+                                  Certificate.status == CertificateStatus.VALID)
+    )
+
+
+# How many of a kind's certificates the certificates page lists; the register has them all.
+SHOWN_PER_KIND = 20
+
+
+@dataclass
+class KindSummary:
+    """A document kind on the certificates page: how many are valid, and the first few."""
+
+    valid: int = 0
+    not_valid: int = 0
+    first: list[Certificate] = field(default_factory=list)
+
+
+def certificates_by_kind(contest: Contest) -> dict[int, KindSummary]:
+    """Per kind id: counts, and the first valid certificates with their entries (two queries)."""
+    summary = {kind.id: KindSummary() for kind in contest.documents}
+    counts = db.session.execute(
+        select(Certificate.document_kind_id, Certificate.status == CertificateStatus.VALID,
+               func.count(Certificate.id))
+        .join(DocumentKind).where(DocumentKind.contest_id == contest.id)
+        .group_by(Certificate.document_kind_id, Certificate.status == CertificateStatus.VALID)
+    ).all()
+    for kind_id, valid, count in counts:
+        if valid:
+            summary[kind_id].valid = count
+        else:
+            summary[kind_id].not_valid = count
+    place = func.row_number().over(partition_by=Certificate.document_kind_id,
+                                   order_by=Certificate.seq).label("place")
+    ranked = (select(Certificate.id, place).join(DocumentKind)
+              .where(DocumentKind.contest_id == contest.id,
+                     Certificate.status == CertificateStatus.VALID).subquery())
     for cert in db.session.scalars(
-        select(Certificate).join(DocumentKind)
-        .where(DocumentKind.contest_id == contest.id)
+        select(Certificate).join(ranked, ranked.c.id == Certificate.id)
+        .where(ranked.c.place <= SHOWN_PER_KIND)
         .options(joinedload(Certificate.entry))
         .order_by(Certificate.document_kind_id, Certificate.seq)
     ):
-        issued[cert.document_kind_id].append(cert)
-    return issued
+        summary[cert.document_kind_id].first.append(cert)
+    return summary
 
 
 def certificate_by_token(token: str) -> Certificate | None:
     return db.session.scalar(
         select(Certificate).where(Certificate.token == token).options(
             selectinload(Certificate.document_kind).selectinload(DocumentKind.contest),
-            selectinload(Certificate.award).selectinload(Award.tier),
+            selectinload(Certificate.replaced_by), selectinload(Certificate.replaces),
         )
     )
 
 
 def certificates_by_number(number: str) -> list[Certificate]:
     return list(db.session.scalars(
-        select(Certificate).where(Certificate.number == number.strip()).order_by(Certificate.id)
-        .options(selectinload(Certificate.document_kind).selectinload(DocumentKind.contest))
+        select(Certificate).where(Certificate.number == number.strip())
+        .options(selectinload(Certificate.document_kind).selectinload(DocumentKind.contest),
+                 selectinload(Certificate.replaced_by))
+        .order_by(Certificate.id)
     ))
 
 
 def certificates_for_entry(entry: Entry) -> list[Certificate]:
+    """The entry's valid certificates, by kind and number."""
     return list(db.session.scalars(
         select(Certificate).join(DocumentKind)
-        .where(Certificate.entry_id == entry.id).order_by(DocumentKind.id)
+        .where(Certificate.entry_id == entry.id, Certificate.status == CertificateStatus.VALID)
+        .order_by(DocumentKind.id, Certificate.seq)
     ))
 
 
@@ -131,4 +240,5 @@ def certificate_view(cert: Certificate) -> CertificateView:
         signer_name=kind.signer_name,
         number=cert.number,
         verify_url=verify_url(cert),
+        reason=cert.reason,
     )

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask_login import current_user
 
 from contest.auth.access import role_required
 from contest.certificates.rendering import render_certificates
@@ -16,7 +17,9 @@ from contest.certificates.services import (
     document_kind,
     public_base_url,
 )
-from contest.models import Contest, DocumentKind, Role
+from contest.certificates.forms import BatchForm
+from contest.extensions import db
+from contest.models import Contest, DocumentKind, Job, Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("certificates", __name__)
@@ -40,8 +43,17 @@ def pdf_response(pdf: bytes, filename: str):
 def index(slug: str):
     contest = contest_or_404(slug)
     issued = certificates_by_kind(contest) if contest.is_locked else {}
+    background = {k.id for k in contest.documents if k.id in issued
+                  and issued[k.id].valid >= background_from()}
     return render_template("certificates/index.html", contest=contest, issued=issued,
+                           background=background, batch_form=BatchForm(),
                            base_url=public_base_url(), base_url_unreachable=base_url_unreachable())
+
+
+def background_from() -> int:
+    from flask import current_app
+
+    return current_app.config["CERTIFICATE_BACKGROUND_FROM"]
 
 
 @bp.get("/c/<slug>/organize/certificates/<doc_code>.pdf")
@@ -66,3 +78,84 @@ def single_pdf(slug: str, doc_code: str, seq: int):
         abort(404)
     pdf = render_certificates([certificate_view(cert)])
     return pdf_response(pdf, f"{contest.slug}-{kind.code}-{seq:02d}.pdf")
+
+
+@bp.post("/c/<slug>/organize/certificates/<doc_code>/batch")
+@role_required(Role.ORGANIZER)
+def start_batch(slug: str, doc_code: str):
+    """A background job prints the whole batch; its page follows the progress."""
+    from contest.certificates.batches import start_batch as start
+
+    contest = contest_or_404(slug)
+    kind = kind_or_404(contest, doc_code)
+    if not BatchForm().validate_on_submit():
+        abort(400)
+    if not certificates_of_kind_exist(kind):
+        abort(404)
+    job = start(kind, actor=current_user)
+    db.session.commit()
+    return redirect(url_for(".batch_job", slug=slug, job_id=job.id))
+
+
+def certificates_of_kind_exist(kind: DocumentKind) -> bool:
+    from contest.certificates.services import count_valid
+
+    return count_valid(kind) > 0
+
+
+def job_or_404(contest: Contest, job_id: int) -> Job:
+    from contest.certificates.batches import JOB_KIND
+
+    job = db.session.get(Job, job_id)
+    if job is None or job.contest_id != contest.id or job.kind != JOB_KIND:
+        abort(404)
+    return job
+
+
+def job_status(contest: Contest, job: Job) -> dict:
+    """What the page's script reads: status, done of total, and the file once written."""
+    from contest.certificates.batches import batch_file
+
+    done = batch_file(job) is not None
+    return {
+        "status": job.status.value,
+        "done": job.done,
+        "total": job.total,
+        "percent": round(100 * job.done / job.total) if job.total else (100 if done else 0),
+        "error": job.error if job.status.value == "failed" else "",
+        "download_url": url_for(".batch_job_file", slug=contest.slug, job_id=job.id) if done else None,
+    }
+
+
+@bp.get("/c/<slug>/organize/certificates/jobs/<int:job_id>")
+@role_required(Role.ORGANIZER)
+def batch_job(slug: str, job_id: int):
+    contest = contest_or_404(slug)
+    job = job_or_404(contest, job_id)
+    return render_template("certificates/job.html", contest=contest, job=job,
+                           status=job_status(contest, job))
+
+
+@bp.get("/c/<slug>/organize/certificates/jobs/<int:job_id>.json")
+@role_required(Role.ORGANIZER)
+def batch_job_status(slug: str, job_id: int):
+    contest = contest_or_404(slug)
+    response = jsonify(job_status(contest, job_or_404(contest, job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/c/<slug>/organize/certificates/jobs/<int:job_id>/file")
+@role_required(Role.ORGANIZER)
+def batch_job_file(slug: str, job_id: int):
+    from contest.certificates.batches import batch_file
+
+    contest = contest_or_404(slug)
+    path = batch_file(job_or_404(contest, job_id))
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=False, max_age=0,
+                     download_name=path.name.split("-", 1)[1])
+
+
+from contest.certificates import views_register  # noqa: E402,F401  (routes of the same blueprint)

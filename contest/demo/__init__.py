@@ -23,6 +23,7 @@ from contest.judging.services import assign_judges, start_judging
 from contest.models import (
     Assignment,
     AuthorKind,
+    AwardedTo,
     Contest,
     ContestPhase,
     Entry,
@@ -94,6 +95,7 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
         logins.append(("judge", email, JUDGE_PASSWORD))
     if contest.is_locked:
         return logins
+    _recognition_list(contest, seed)
 
     existing = {e.code: e for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id))}
     categories = contest.categories
@@ -117,6 +119,49 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
     assign_judges(contest, panel, JUDGES_PER_ENTRY, actor=None)
     _score_everything(contest, seed)
     return logins
+
+
+RECOGNIZED = 39  # the seed's Bằng khen for the emulation movement
+RECOGNITION_REASON = ("Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
+                      "xây dựng nông thôn mới năm 2022")
+RECOGNIZED_COLLECTIVES = [
+    "Hội Nông dân xã {commune}", "Hội Liên hiệp Phụ nữ xã {commune}", "Đoàn Thanh niên xã {commune}",
+    "Ban Công tác Mặt trận thôn {village}, xã {commune}", "Chi hội Cựu chiến binh thôn {village}, xã {commune}",
+    "Ủy ban nhân dân xã {commune}",
+]
+RECOGNIZED_POSTS = [
+    "Chủ tịch Ủy ban Mặt trận Tổ quốc xã {commune}", "Trưởng thôn {village}, xã {commune}",
+    "Chi hội trưởng Chi hội Phụ nữ thôn {village}, xã {commune}", "Bí thư Chi bộ thôn {village}, xã {commune}",
+    "Trưởng ban Dân vận Huyện ủy {district}",
+]
+
+
+def _recognition_list(contest: Contest, seed: int) -> None:
+    """The 39 collectives and individuals of the emulation movement, on the Bằng khen list
+    (documents with awarded_to = "list"), when that list is still empty."""
+    from contest.certificates.recipients import replace_pending_recipients
+    from contest.domain.recipients import RecipientLine
+
+    kinds = [k for k in contest.documents if k.awarded_to is AwardedTo.LIST and not k.recipients]
+    if not kinds:
+        return
+    # A generator of its own: the entries stay the same whether or not the list is made.
+    rng = random.Random(f"{seed}-recognition")  # nosec B311 # repeatable demo data
+    fake = Faker("vi_VN")
+    fake.seed_instance(seed + 1)
+    lines = []
+    for n in range(RECOGNIZED):
+        district = rng.choice(sorted(COMMUNES))
+        place = dict(district=district, commune=rng.choice(COMMUNES[district]),
+                     village=f"{rng.choice(('Đông', 'Tây', 'Nam', 'Bắc', 'Thượng', 'Hạ'))} {rng.randint(1, 5)}")
+        if n % 3 == 0:
+            unit = rng.choice(RECOGNIZED_COLLECTIVES).format(**place)
+            lines.append(RecipientLine(f"Tập thể {unit}", True, "", RECOGNITION_REASON))
+        else:
+            lines.append(RecipientLine(vietnamese_name(fake), False,
+                                       rng.choice(RECOGNIZED_POSTS).format(**place), RECOGNITION_REASON))
+    for kind in kinds:
+        replace_pending_recipients(kind, lines, actor=None, source="demo")
 
 
 def vietnamese_name(fake: Faker) -> str:

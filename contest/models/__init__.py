@@ -3,18 +3,21 @@ from contest.models.audit import AuditEvent
 from contest.models.awards import (
     Award,
     Certificate,
+    CertificateStatus,
     EntryResult,
     ResultSnapshot,
     TieResolution,
     TieResolutionEntry,
 )
 from contest.models.contests import (
+    AwardedTo,
     Category,
     Contest,
     ContestPhase,
     Criterion,
     DocumentKind,
     PrizeTier,
+    Recipient,
     document_kind_tiers,
 )
 from contest.models.entries import (
@@ -47,7 +50,8 @@ from contest.models.mail import MailStatus, OutgoingMail
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
-    "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "BlindStatus", "Category", "Certificate",
+    "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "AwardedTo",
+    "BlindStatus", "Category", "Certificate", "CertificateStatus", "Recipient",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
     "EntryFile", "EntryResult", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
     "ResultSnapshot", "ScoreSource", "ScreeningReason", "TieResolution",

@@ -1,6 +1,7 @@
 """What judging produces: tie resolutions, awards and issued certificates."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from contest.extensions import db
 from contest.models.contests import Contest, DocumentKind, PrizeTier
 from contest.models.entries import Entry
-from contest.models.types import FixedPoint, UTCDateTime, utcnow
+from contest.models.types import FixedPoint, UTCDateTime, enum_type, utcnow
 from contest.models.users import User
 
 
@@ -104,30 +105,70 @@ class Award(db.Model):
     tier: Mapped[PrizeTier] = relationship()
 
 
+class CertificateStatus(enum.StrEnum):
+    """valid → revoked | reissued (replaced by a new number) | void (results unfinalized)."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    REISSUED = "reissued"
+    VOID = "void"
+
+
 class Certificate(db.Model):
-    """An issued document. The printed texts are kept as issued, so a later
-    edit of an entry never changes a certificate already handed out."""
+    """An issued document: one line of the register. The printed texts are kept as
+    issued, so a later edit of an entry never changes a certificate handed out;
+    a correction is a reissue under a new number, and no row is ever deleted."""
 
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("document_kind_id", "seq"),
         UniqueConstraint("document_kind_id", "number"),
-        UniqueConstraint("document_kind_id", "entry_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_kind_id: Mapped[int] = mapped_column(ForeignKey("document_kinds.id", ondelete="CASCADE"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
-    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"))
+    # What it was issued for: an entry (with its award, for a prize) or a recognition list line.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("recipients.id"), index=True)
     seq: Mapped[int]
     number: Mapped[str] = mapped_column(String(100))
     token: Mapped[str] = mapped_column(String(64), unique=True)
     recipient: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(300), default="")
-    entry_title: Mapped[str] = mapped_column(String(500))
-    tier_name: Mapped[str] = mapped_column(String(100))
+    entry_title: Mapped[str] = mapped_column(String(500), default="")
+    tier_name: Mapped[str] = mapped_column(String(100), default="")
+    # A recognition list's reason line, printed where an entry's title would be.
+    reason: Mapped[str] = mapped_column(Text, default="")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[CertificateStatus] = mapped_column(
+        enum_type(CertificateStatus), default=CertificateStatus.VALID
+    )
+    # Why and when it stopped being valid, and who decided.
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The certificate this one was reissued in place of.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), unique=True)
 
     document_kind: Mapped[DocumentKind] = relationship()
-    entry: Mapped[Entry] = relationship()
-    award: Mapped[Award] = relationship()
+    entry: Mapped[Entry | None] = relationship()
+    award: Mapped[Award | None] = relationship()
+    status_changed_by: Mapped[User | None] = relationship()
+    replaces: Mapped[Certificate | None] = relationship(
+        remote_side=[id], back_populates="replaced_by", foreign_keys=[replaces_id]
+    )
+    replaced_by: Mapped[Certificate | None] = relationship(
+        back_populates="replaces", foreign_keys=[replaces_id], uselist=False
+    )
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status is CertificateStatus.VALID
+
+    @property
+    def what_for(self) -> str:
+        """The line of the register that says what it was given for."""
+        if self.entry_title:
+            return f"{self.entry_title} — {self.tier_name}" if self.tier_name else self.entry_title
+        return self.reason

@@ -165,8 +165,16 @@ document_kind_tiers = Table(
 )
 
 
+class AwardedTo(enum.StrEnum):
+    """Who receives a kind of document."""
+
+    TIERS = "tiers"                    # the winners of the kind's prize tiers
+    PARTICIPATION = "participation"    # every eligible entry
+    LIST = "list"                      # a recognition list typed in or imported
+
+
 class DocumentKind(db.Model):
-    """A kind of certificate: who issues it, to which tiers, how it is numbered."""
+    """A kind of certificate: who issues it, to whom, how it is numbered."""
 
     __tablename__ = "document_kinds"
     __table_args__ = (UniqueConstraint("contest_id", "code"),)
@@ -184,8 +192,34 @@ class DocumentKind(db.Model):
     number_format: Mapped[str] = mapped_column(String(100))
     # The date printed on the document; the issue date when not set.
     dated: Mapped[date | None] = mapped_column(Date)
+    awarded_to: Mapped[AwardedTo] = mapped_column(enum_type(AwardedTo), default=AwardedTo.TIERS)
+    # One certificate per author of an entry instead of one naming them all.
+    per_author: Mapped[bool] = mapped_column(default=False)
+    # The last number of the series handed out; bumped with a row lock, never reused.
+    last_seq: Mapped[int] = mapped_column(default=0)
 
     contest: Mapped[Contest] = relationship(back_populates="documents")
     tiers: Mapped[list[PrizeTier]] = relationship(
         secondary=document_kind_tiers, order_by="PrizeTier.position"
     )
+    recipients: Mapped[list[Recipient]] = relationship(
+        back_populates="document_kind", order_by="Recipient.position", cascade="all, delete-orphan"
+    )
+
+
+class Recipient(db.Model):
+    """One line of a recognition list: a person or a collective, their unit, and why."""
+
+    __tablename__ = "recipients"
+    __table_args__ = (UniqueConstraint("document_kind_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_kind_id: Mapped[int] = mapped_column(ForeignKey("document_kinds.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    collective: Mapped[bool] = mapped_column(default=False)
+    unit: Mapped[str] = mapped_column(String(300), default="")
+    # What the document is for, printed under the name ("Đã có thành tích xuất sắc …").
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    document_kind: Mapped[DocumentKind] = relationship(back_populates="recipients")
