@@ -44,6 +44,8 @@ NOT_HTML = {
     "entries.download_file", "judging.entry_file",  # uploaded files
     "entries.certificate", "certificates.batch_pdf", "certificates.single_pdf",  # PDFs
     "judging.paper_sheets_pdf",
+    "certificates.register_xlsx", "certificates.batch_job_file",  # XLSX, PDF
+    "certificates.batch_job_status",            # JSON for the progress bar
 }
 
 
@@ -70,6 +72,16 @@ def build_site() -> Site:
         resolve_tie(published, tie.codes, "Bốc thăm trước Ban Giám khảo", actor=None)
     finalize(published, actor=None)
     publish(published, actor=None)
+    from contest.certificates.batches import start_batch
+    from contest.certificates.register import reissue
+    from contest.certificates.services import certificates_of, document_kind
+    from contest.jobs import jobs
+
+    recognized = certificates_of(document_kind(published, "BKPT"))
+    reissued = reissue(recognized[0], "Sửa chính tả tên", actor=None, name=recognized[0].recipient + " A")
+    batch_job = start_batch(document_kind(published, "BKPT"), actor=None)
+    db.session.commit()
+    jobs.run_pending()
     author, judge = user_by_email(LOGINS["author"]), user_by_email(LOGINS["judge"])
     cert = db.session.scalar(select(Certificate).join(Certificate.entry)
                              .where(Entry.submitted_by_id == author.id).order_by(Certificate.id))
@@ -122,6 +134,8 @@ def build_site() -> Site:
         open_code=open_entry.code, open_file=open_entry.files[0].id,
         judged_code=judged_entries[0].code, judged_file=judged_entries[0].files[0].id,
         doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token, judge_id=judge.id,
+        cert_id=cert.id, reissued_id=reissued.id, old_id=reissued.replaces_id, job_id=batch_job.id,
+        old_token=recognized[0].token,
     ))
 
 
@@ -132,7 +146,7 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "public.home": [{}],
         "public.contest": [dict(slug=v["open"]), dict(slug=v["published"])],
         "public.results": [dict(slug=v["published"])],
-        "public.verify": [dict(token=v["token"])],
+        "public.verify": [dict(token=v["token"]), dict(token=v["old_token"])],
         "public.verify_lookup": [{}, dict(number="01/GCN-BTC")],
         "public.set_language": [dict(code="en", next="/")],
         "public.healthz": [{}],
@@ -169,6 +183,15 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "certificates.index": [dict(slug=v["published"])],
         "certificates.batch_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],
         "certificates.single_pdf": [dict(slug=v["published"], doc_code=v["doc_code"], seq=v["seq"])],
+        "certificates.register": [dict(slug=v["published"]), dict(slug=v["published"], document="BKPT"),
+                                  dict(slug=v["judged"])],
+        "certificates.register_xlsx": [dict(slug=v["published"])],
+        "certificates.certificate": [dict(slug=v["published"], cert_id=v["cert_id"]),
+                                     dict(slug=v["published"], cert_id=v["old_id"])],
+        "certificates.recipients": [dict(slug=v["published"], doc_code="BKPT")],
+        "certificates.batch_job": [dict(slug=v["published"], job_id=v["job_id"])],
+        "certificates.batch_job_status": [dict(slug=v["published"], job_id=v["job_id"])],
+        "certificates.batch_job_file": [dict(slug=v["published"], job_id=v["job_id"])],
     }
     gets = sorted({r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods})
     unknown = [endpoint for endpoint in gets if endpoint not in args]
