@@ -248,6 +248,10 @@ def test_reissue_with_a_corrected_name_gives_the_next_number_and_verify_says_so(
     assert new.replaces_id == old.id and new.entry_id == old.entry_id and new.token != old.token
     assert old.status_reason == "Sửa chính tả tên"
 
+    from contest.results.services import publish
+
+    publish(finalized_demo, actor=None)
+    db.session.commit()
     client.get("/lang/en")
     page = client.get(f"/verify/{old.token}").get_data(as_text=True)
     assert "REVOKED: this certificate was reissued and is no longer valid." in page
