@@ -386,3 +386,32 @@ def test_cli_certificates_prints_a_recognition_list(runner, finalized_demo, tmp_
 def test_recipient_ids_are_kept_on_the_certificates(finalized_demo):
     linked = db.session.scalar(select(func.count(Certificate.id)).where(Certificate.recipient_id.is_not(None)))
     assert linked == 39 == db.session.scalar(select(func.count(Recipient.id)))
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"awarded_to": "everyone"}, "'awarded_to' must be \"tiers\", \"participation\" or \"list\", not 'everyone'"),
+    ({"awarded_to": "list", "tiers": ["A"]}, "'tiers' is only for a document awarded to tiers"),
+    ({"awarded_to": "tiers", "tiers": []}, "'tiers' must list tier codes"),
+    ({"per_author": "yes"}, "'per_author' must be true or false"),
+])
+def test_settings_say_who_gets_a_document_or_are_refused(app, document, message):
+    from contest.admin.setup import SetupError, apply_contest_settings
+    from tests.conftest import contest_settings
+
+    settings = contest_settings()
+    settings["documents"][0].update(document)
+    with pytest.raises(SetupError) as refused:
+        apply_contest_settings(settings)
+    assert message in str(refused.value)
+
+
+def test_settings_of_a_participation_document_per_author(app):
+    from contest.admin.setup import apply_contest_settings
+    from tests.conftest import contest_settings
+
+    settings = contest_settings()
+    settings["documents"][0].update(awarded_to="participation", per_author=True)
+    del settings["documents"][0]["tiers"]
+    contest = apply_contest_settings(settings)
+    gcn = contest.documents[0]
+    assert (gcn.awarded_to, gcn.per_author, gcn.tiers) == (AwardedTo.PARTICIPATION, True, [])

@@ -14,6 +14,7 @@ from contest.extensions import db
 from contest.models import (
     Assignment,
     AuditEvent,
+    AwardedTo,
     Category,
     Contest,
     ContestPhase,
@@ -87,9 +88,11 @@ def test_the_documented_example_creates_the_seed_contest(run_setup):
         ("ND", 40, 1), ("HT", 30, 1), ("LT", 30, 1)]
     assert [(t.code, t.name, t.quota, t.min_score) for t in contest.tiers] == [
         ("A", "Giải A", 2, None), ("B", "Giải B", 4, None), ("C", "Giải C", 10, None)]
-    gcn, bk = contest.documents
+    gcn, bk, bkpt = contest.documents
     assert (gcn.code, gcn.title, [t.code for t in gcn.tiers]) == ("GCN", "Giấy chứng nhận", ["A", "B", "C"])
     assert (bk.code, bk.title, [t.code for t in bk.tiers]) == ("BK", "Bằng khen", ["A", "B"])
+    assert (bkpt.code, bkpt.awarded_to, bkpt.tiers, bkpt.per_author) == ("BKPT", AwardedTo.LIST, [], False)
+    assert gcn.awarded_to is AwardedTo.TIERS
     assert gcn.number_format == "{seq:02d}/GCN-BTC"
     assert bk.issuer == "Ủy ban nhân dân\nthành phố Hải Phòng"
     assert bk.signer_title == "KT. Chủ tịch\nPhó Chủ tịch"
