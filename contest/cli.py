@@ -252,8 +252,9 @@ def finalize(slug: str) -> None:
     for kind in contest.documents:
         numbers = [c.number for c in certificates_of(kind)]
         span = f"{numbers[0]} … {numbers[-1]}" if len(numbers) > 1 else "".join(numbers)
-        click.echo(f"  {kind.code}: {len(numbers)} certificates {span} "
-                   f"(tiers {', '.join(t.code for t in kind.tiers)})")
+        who = {"tiers": f"tiers {', '.join(t.code for t in kind.tiers)}",
+               "participation": "every eligible entry", "list": "recognition list"}[kind.awarded_to.value]
+        click.echo(f"  {kind.code}: {len(numbers)} certificates {span} ({who})")
 
 
 @click.command()

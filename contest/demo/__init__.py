@@ -129,10 +129,10 @@ RECOGNIZED_COLLECTIVES = [
     "Ban Công tác Mặt trận thôn {village}, xã {commune}", "Chi hội Cựu chiến binh thôn {village}, xã {commune}",
     "Ủy ban nhân dân xã {commune}",
 ]
-RECOGNIZED_POSTS = [
-    "Chủ tịch Ủy ban Mặt trận Tổ quốc xã {commune}", "Trưởng thôn {village}, xã {commune}",
-    "Chi hội trưởng Chi hội Phụ nữ thôn {village}, xã {commune}", "Bí thư Chi bộ thôn {village}, xã {commune}",
-    "Trưởng ban Dân vận Huyện ủy {district}",
+RECOGNIZED_UNITS = [
+    "Ủy ban Mặt trận Tổ quốc xã {commune}", "Thôn {village}, xã {commune}",
+    "Chi hội Phụ nữ thôn {village}, xã {commune}", "Chi bộ thôn {village}, xã {commune}",
+    "Ban Dân vận Huyện ủy {district}",
 ]
 
 
@@ -159,7 +159,7 @@ def _recognition_list(contest: Contest, seed: int) -> None:
             lines.append(RecipientLine(f"Tập thể {unit}", True, "", RECOGNITION_REASON))
         else:
             lines.append(RecipientLine(vietnamese_name(fake), False,
-                                       rng.choice(RECOGNIZED_POSTS).format(**place), RECOGNITION_REASON))
+                                       rng.choice(RECOGNIZED_UNITS).format(**place), RECOGNITION_REASON))
     for kind in kinds:
         replace_pending_recipients(kind, lines, actor=None, source="demo")
 
