@@ -21,6 +21,7 @@ SCREENING_REASON_LABELS = {
     ScreeningReason.DUPLICATE: _l("Duplicate"),
     ScreeningReason.IDENTITY_VISIBLE: _l("Identity visible"),
     ScreeningReason.OTHER: _l("Other"),
+}
 CERTIFICATE_LABELS = {
     CertificateStatus.VALID: _l("Valid"),
     CertificateStatus.REVOKED: _l("Revoked"),

@@ -124,3 +124,16 @@ def test_jobs_of_another_contest_or_kind_are_not_found(client, participation_dem
     db.session.commit()
     assert client.get(f"{CERTIFICATES}/jobs/{other.id}").status_code == 404
     assert client.get(f"{CERTIFICATES}/jobs/99999.json").status_code == 404
+
+
+def test_a_worker_process_knows_the_print_task(tmp_path):
+    """`contest worker` runs in a process of its own: the task must be known there too."""
+    import os
+    import sys
+
+    code = ("from contest import create_app; from contest.jobs import jobs; app = create_app(); "
+            "print(any(name.endswith('batches.print_batch') for name in jobs.huey._registry._registry))")
+    env = dict(os.environ, CONTEST_INSTANCE_PATH=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}")
+    env.pop("REDIS_URL", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "True"

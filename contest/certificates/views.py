@@ -14,9 +14,12 @@ from contest.certificates.services import (
     certificate_view,
     certificates_by_kind,
     certificates_of,
+    count_valid,
     document_kind,
     public_base_url,
 )
+# Imported here so that every process of the app, workers included, knows its task.
+from contest.certificates.batches import JOB_KIND, batch_file, print_batch  # noqa: F401
 from contest.certificates.forms import BatchForm
 from contest.extensions import db
 from contest.models import Contest, DocumentKind, Job, Role
@@ -90,22 +93,14 @@ def start_batch(slug: str, doc_code: str):
     kind = kind_or_404(contest, doc_code)
     if not BatchForm().validate_on_submit():
         abort(400)
-    if not certificates_of_kind_exist(kind):
+    if not count_valid(kind):
         abort(404)
     job = start(kind, actor=current_user)
     db.session.commit()
     return redirect(url_for(".batch_job", slug=slug, job_id=job.id))
 
 
-def certificates_of_kind_exist(kind: DocumentKind) -> bool:
-    from contest.certificates.services import count_valid
-
-    return count_valid(kind) > 0
-
-
 def job_or_404(contest: Contest, job_id: int) -> Job:
-    from contest.certificates.batches import JOB_KIND
-
     job = db.session.get(Job, job_id)
     if job is None or job.contest_id != contest.id or job.kind != JOB_KIND:
         abort(404)
@@ -114,8 +109,6 @@ def job_or_404(contest: Contest, job_id: int) -> Job:
 
 def job_status(contest: Contest, job: Job) -> dict:
     """What the page's script reads: status, done of total, and the file once written."""
-    from contest.certificates.batches import batch_file
-
     done = batch_file(job) is not None
     return {
         "status": job.status.value,
@@ -148,8 +141,6 @@ def batch_job_status(slug: str, job_id: int):
 @bp.get("/c/<slug>/organize/certificates/jobs/<int:job_id>/file")
 @role_required(Role.ORGANIZER)
 def batch_job_file(slug: str, job_id: int):
-    from contest.certificates.batches import batch_file
-
     contest = contest_or_404(slug)
     path = batch_file(job_or_404(contest, job_id))
     if path is None:

@@ -27,6 +27,7 @@ from contest.models import (
     BlindStatus,
     Category,
     Certificate,
+    CertificateStatus,
     Contest,
     ContestPhase,
     Entry,
@@ -363,7 +364,8 @@ def author_entries(user: User) -> list[AuthorEntry]:
             select(Award).where(Award.entry_id.in_(published)).options(selectinload(Award.tier))
         )}
         for cert in db.session.scalars(
-            select(Certificate).where(Certificate.entry_id.in_(published))
+            select(Certificate).where(Certificate.entry_id.in_(published),
+                                      Certificate.status == CertificateStatus.VALID)
             .options(selectinload(Certificate.document_kind)).order_by(Certificate.document_kind_id)
         ):
             certificates.setdefault(cert.entry_id, []).append(cert)

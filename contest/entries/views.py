@@ -114,9 +114,10 @@ def certificate(slug: str, code: str, doc_code: str):
     entry = visible_entry(slug, code)
     if entry.contest.phase is not ContestPhase.PUBLISHED:
         abort(404)
-    cert = next((c for c in certificates_for_entry(entry) if c.document_kind.code == doc_code), None)
-    if cert is None:
+    # One certificate naming all the authors, or (per author) one page for each of them.
+    certs = [c for c in certificates_for_entry(entry) if c.document_kind.code == doc_code]
+    if not certs:
         abort(404)
-    pdf = render_certificates([certificate_view(cert)])
+    pdf = render_certificates([certificate_view(c) for c in certs])
     return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{doc_code}-{entry.code}.pdf")
