@@ -148,16 +148,15 @@ def certificates_by_kind(contest: Contest) -> dict[int, KindSummary]:
     """Per kind id: counts, and the first valid certificates with their entries (two queries)."""
     summary = {kind.id: KindSummary() for kind in contest.documents}
     counts = db.session.execute(
-        select(Certificate.document_kind_id, Certificate.status == CertificateStatus.VALID,
-               func.count(Certificate.id))
+        select(Certificate.document_kind_id, Certificate.status, func.count(Certificate.id))
         .join(DocumentKind).where(DocumentKind.contest_id == contest.id)
-        .group_by(Certificate.document_kind_id, Certificate.status == CertificateStatus.VALID)
+        .group_by(Certificate.document_kind_id, Certificate.status)
     ).all()
-    for kind_id, valid, count in counts:
-        if valid:
-            summary[kind_id].valid = count
+    for kind_id, status, count in counts:
+        if status is CertificateStatus.VALID:
+            summary[kind_id].valid += count
         else:
-            summary[kind_id].not_valid = count
+            summary[kind_id].not_valid += count
     place = func.row_number().over(partition_by=Certificate.document_kind_id,
                                    order_by=Certificate.seq).label("place")
     ranked = (select(Certificate.id, place).join(DocumentKind)
