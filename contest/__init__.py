@@ -102,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.auth.views import bp as auth_bp
     from contest.certificates.views import bp as certificates_bp
     from contest.entries.views import bp as entries_bp
-    from contest.judging import corrections, uploads  # noqa: F401  (more judging routes)
+    from contest.judging import corrections, progress, uploads  # noqa: F401  (more judging routes)
     from contest.judging.views import bp as judging_bp
     from contest.public.views import bp as public_bp
     from contest.results.views import bp as results_bp

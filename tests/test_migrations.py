@@ -109,7 +109,23 @@ def test_an_existing_contest_keeps_its_sheets_in_one_open_round(migrated_app):
             " '2022-05-20 01:00:00+00:00', '2022-11-30 17:00:00+00:00', 'judging', 'DVK', 0,"
             " '2022-05-20 01:00:00+00:00', false, false)"))
         conn.execute(text("INSERT INTO rounds (id, contest_id, number, name) VALUES (7, 1, 1, 'Vòng 1')"))
+        conn.execute(text(
+            "INSERT INTO users (id, email, name, password_hash, created_at)"
+            " VALUES (3, 'giamkhao1@dvk2022.vn', 'Giám khảo', 'x', '2022-05-20 01:00:00+00:00')"))
+        conn.execute(text("INSERT INTO categories (id, contest_id, code, name, position)"
+                          " VALUES (4, 1, 'BAO', 'Báo in', 0)"))
+        conn.execute(text(
+            "INSERT INTO entries (id, contest_id, code, title, category_id, author_kind, organization,"
+            " district, email, phone, description, link, status, ineligible_reason, submitted_at,"
+            " updated_at) VALUES (5, 1, 'DVK-0001', 'Bài', 4, 'individual', '', '', '', '', '', '',"
+            " 'eligible', '', '2022-05-21 01:00:00+00:00', '2022-05-21 01:00:00+00:00')"))
+        conn.execute(text(
+            "INSERT INTO assignments (id, round_id, entry_id, judge_id, comment, created_at, updated_at)"
+            " VALUES (9, 7, 5, 3, 'Tốt', '2022-12-01 01:00:00+00:00', '2022-12-01 01:00:00+00:00')"))
     flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        # Rebuilding the rounds table must not take the sheets that point at it along.
+        assert conn.execute(text("SELECT id, round_id, comment FROM assignments")).all() == [(9, 7, "Tốt")]
     with db.engine.connect() as conn:
         row = conn.execute(text(
             "SELECT code, name, status, method, weight, disagreement, per_entry, advance_rule"

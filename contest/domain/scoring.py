@@ -78,9 +78,9 @@ def to_decimal(value: Fraction, places: int = 2) -> Decimal:
     return Decimal(whole).scaleb(-places)
 
 
-def format_score(value: Fraction | None, places: int = 2) -> str | None:
+def format_score(value: Fraction | Decimal | None, places: int = 2) -> str | None:
     """The score as shown everywhere: a string with two decimals."""
-    return None if value is None else str(to_decimal(value, places))
+    return None if value is None else str(to_decimal(Fraction(value), places))
 
 
 def criterion_score(sheets: Iterable[ScoreSheet], criteria: Sequence[CriterionRule],

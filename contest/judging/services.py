@@ -268,6 +268,8 @@ class JudgingOverview:
     submitted: int
     fewest_judges: int
     most_judges: int
+    unfinished_count: int
+    # The first of them in code order, with who they wait for.
     unfinished: list[UnfinishedEntry]
 
     @property
@@ -275,29 +277,39 @@ class JudgingOverview:
         return percent(self.submitted, self.sheets)
 
 
-def judging_overview(contest: Contest) -> JudgingOverview:
-    """Sheets and judges per rankable entry in the current round, in two queries."""
-    entries = rankable_entries(contest)
-    judges_on: dict[int, list[tuple[User, bool]]] = {e.id: [] for e in entries}
-    for entry_id, submitted_at, judge in db.session.execute(
-        select(Assignment.entry_id, Assignment.submitted_at, User)
-        .join(User, User.id == Assignment.judge_id)
-        .where(Assignment.round_id == contest.current_round.id)
-        .order_by(User.name, User.id)
-    ):
-        if entry_id in judges_on:
-            judges_on[entry_id].append((judge, submitted_at is not None))
-    counts = [len(on) for on in judges_on.values()]
-    unfinished = [
-        UnfinishedEntry(e, len(judges_on[e.id]), [j for j, done in judges_on[e.id] if not done])
-        for e in entries
-        if not judges_on[e.id] or not all(done for _, done in judges_on[e.id])
-    ]
+UNFINISHED_SHOWN = 100
+
+
+def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN) -> JudgingOverview:
+    """Sheets and judges per rankable entry in the current round: counted by the
+    database, with the first ``shown`` unfinished entries loaded, in four queries."""
+    round_id = contest.current_round.id
+    ids = list(db.session.scalars(
+        select(Entry.id).where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        .order_by(Entry.code)))
+    counts = {entry_id: (sheets, done) for entry_id, sheets, done in db.session.execute(
+        select(Assignment.entry_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .where(Assignment.round_id == round_id).group_by(Assignment.entry_id))}
+    per_entry = [counts.get(i, (0, 0)) for i in ids]
+    waiting = [i for i, (sheets, done) in zip(ids, per_entry) if done < sheets or not sheets]
+    first = waiting[:shown]
+    loaded = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_(first)))} if first else {}
+    waiting_for: dict[int, list[User]] = {i: [] for i in first}
+    if first:
+        for entry_id, judge in db.session.execute(
+            select(Assignment.entry_id, User).join(User, User.id == Assignment.judge_id)
+            .where(Assignment.round_id == round_id, Assignment.entry_id.in_(first),
+                   Assignment.submitted_at.is_(None))
+            .order_by(User.name, User.id)
+        ):
+            waiting_for[entry_id].append(judge)
+    sheet_counts = [sheets for sheets, _ in per_entry]
     return JudgingOverview(
-        entries=len(entries),
-        sheets=sum(counts),
-        submitted=sum(done for on in judges_on.values() for _, done in on),
-        fewest_judges=min(counts, default=0),
-        most_judges=max(counts, default=0),
-        unfinished=unfinished,
+        entries=len(ids),
+        sheets=sum(sheet_counts),
+        submitted=sum(done for _, done in per_entry),
+        fewest_judges=min(sheet_counts, default=0),
+        most_judges=max(sheet_counts, default=0),
+        unfinished_count=len(waiting),
+        unfinished=[UnfinishedEntry(loaded[i], counts.get(i, (0, 0))[0], waiting_for[i]) for i in first],
     )

@@ -33,7 +33,6 @@ from contest.judging.services import (
     judge_loads,
     judges,
     judging_overview,
-    judging_progress,
     save_sheet,
 )
 from contest.judging.worklist import (
@@ -69,7 +68,6 @@ SHEET_MESSAGES = {
     PointsProblem.OFF_STEP: _l("“%(name)s” is scored in steps of %(step)s: %(value)s is not one of them."),
 }
 NOTHING_SAVED = _l("Nothing was saved. Please correct the scores marked below.")
-UNFINISHED_SHOWN = 100
 
 
 SOURCE_LABELS = {
@@ -328,13 +326,3 @@ def assignment_refusal(exc: AssignmentError) -> str:
         return _("Give at least one judge per entry.")
     return _("%(k)s judges per entry need at least %(k)s judges chosen; you chose %(chosen)s.",
              k=exc.per_entry, chosen=exc.available)
-
-
-@bp.get("/c/<slug>/organize/progress")
-@role_required(Role.ORGANIZER)
-def progress(slug: str):
-    contest = contest_or_404(slug)
-    return render_template("judging/progress.html", contest=contest,
-                           per_judge=judging_progress(contest),
-                           overview=judging_overview(contest), shown=UNFINISHED_SHOWN)
-

@@ -1,0 +1,145 @@
+"""Charts drawn on the server as SVG (pygal) and put in the page as they are.
+
+The strict Content-Security-Policy allows no inline style or script, so each
+SVG is stripped of the <style> and <script> pygal puts in it and of its style
+attributes; its rules are in static/css/charts.css (written by
+scripts/vendor-chart-css.py), scoped to the ``pygal-chart`` class. Every chart
+is shown with a table of the same numbers beside it (its text alternative):
+the SVG itself is one image, named by its caption.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from markupsafe import Markup
+
+# One colour per series, as many series as a chart may have (judges shown per page + the jury).
+MAX_SERIES = 64
+PALETTE = ("#0d6efd", "#6c757d", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997",
+           "#d63384", "#0dcaf0", "#ffc107", "#495057", "#0a58ca")
+
+
+def _pygal():
+    """pygal, without the legacy import hook it adds for its map plugins (unused here):
+    that hook answers every later failed import of the process with an ImportWarning."""
+    import sys
+
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
+def chart_style():
+    """The app's look for pygal (its colours are in static/css/charts.css)."""
+    _pygal()
+    from pygal.style import Style
+
+    return Style(
+        background="transparent", plot_background="#ffffff",
+        foreground="#212529", foreground_strong="#000000", foreground_subtle="#6c757d",
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+        colors=tuple(PALETTE[i % len(PALETTE)] for i in range(MAX_SERIES)),
+        title_font_size=14, label_font_size=11, major_label_font_size=11,
+        legend_font_size=11, value_font_size=11, tooltip_font_size=11,
+    )
+
+
+_STRIP = [
+    re.compile(r"<style\b[^>]*>.*?</style>", re.S),
+    re.compile(r"<script\b[^>]*>.*?</script>", re.S),
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r'\sstyle="[^"]*"'),
+]
+
+
+def _common(**options):
+    return {"style": chart_style(), "js": [], "disable_xml_declaration": True, "show_legend": False,
+            "margin": 8, "spacing": 8, "truncate_label": -1, "truncate_legend": -1,
+            "print_values": False, **options}
+
+
+def inline_svg(chart, label_id: str) -> Markup:
+    """The chart as SVG to put in the page: nothing the CSP refuses, named by ``label_id``."""
+    svg = chart.render(is_unicode=True)
+    for pattern in _STRIP:
+        svg = pattern.sub("", svg)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{label_id}" focusable="false" ', 1)
+    return Markup(svg)  # nosec B704 # pygal escapes every label it writes; nothing raw is added
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    done: int
+    total: int
+
+
+def progress_bars(rows: Sequence[Bar], done: str, left: str, label_id: str) -> Markup:
+    """Horizontal bars per judge: sheets submitted and still to do."""
+    pygal = _pygal()
+
+    chart = pygal.HorizontalStackedBar(**_common(
+        height=max(120, 22 * len(rows) + 60), show_legend=True, legend_at_bottom=True,
+        legend_at_bottom_columns=2))
+    # pygal draws the first label at the bottom: reversed, the bars read as the table does.
+    rows = list(reversed(rows))
+    chart.x_labels = [r.label for r in rows]
+    chart.add(done, [r.done for r in rows])
+    chart.add(left, [r.total - r.done for r in rows])
+    return inline_svg(chart, label_id)
+
+
+def distributions(series: Sequence[tuple[str, Sequence[float]]], label_id: str) -> Markup:
+    """One box per series (lowest, quartiles, median, highest), side by side."""
+    pygal = _pygal()
+
+    chart = pygal.Box(**_common(height=320, x_label_rotation=35, box_mode="extremes"))
+    chart.x_labels = [name for name, _ in series]
+    for name, values in series:
+        chart.add(name, list(values))
+    return inline_svg(chart, label_id)
+
+
+def means_with_spread(points: Sequence[tuple[str, float, float]], overall: tuple[float, float],
+                      mean_label: str, band_label: str, label_id: str) -> Markup:
+    """Each judge's mean with a bar of ± one standard deviation, and the round's
+    mean and ± one standard deviation as lines across."""
+    pygal = _pygal()
+
+    chart = pygal.Line(**_common(height=320, x_label_rotation=35, stroke=False, show_legend=True,
+                                 legend_at_bottom=True, legend_at_bottom_columns=2, dots_size=4))
+    chart.x_labels = [name for name, _, _ in points]
+    chart.add(mean_label, [{"value": m, "ci": {"low": m - sd, "high": m + sd}} for _, m, sd in points])
+    mu, sigma = overall
+    chart.add(band_label, [mu] * len(points), stroke=True, show_dots=False)
+    chart.add("−σ", [mu - sigma] * len(points), stroke=True, show_dots=False)
+    chart.add("+σ", [mu + sigma] * len(points), stroke=True, show_dots=False)
+    return inline_svg(chart, label_id)
+
+
+def histogram(bins: Sequence[tuple[int, float, float]], cuts: Sequence[tuple[str, float]],
+              count_label: str, label_id: str) -> Markup:
+    """Counts per score interval, with a vertical line at each tier's lowest score."""
+    pygal = _pygal()
+
+    chart = pygal.Histogram(**_common(height=300, show_legend=True, legend_at_bottom=True,
+                                      legend_at_bottom_columns=4))
+    chart.add(count_label, list(bins))
+    top = max((count for count, _, _ in bins), default=1)
+    for name, score in cuts:
+        # A bar one hundredth wide and as high as the tallest: the cut line.
+        chart.add(name, [(top, score - 0.01, score + 0.01)])
+    return inline_svg(chart, label_id)
+
+
+def score_bins(scores: Sequence[Fraction], width: int = 5) -> list[tuple[int, float, float]]:
+    """Scores counted in intervals of ``width`` points: (count, start, end)."""
+    counts: dict[int, int] = {}
+    for score in scores:
+        start = int(score // width) * width
+        counts[start] = counts.get(start, 0) + 1
+    return [(counts[s], float(s), float(s + width)) for s in sorted(counts)]

@@ -1,0 +1,189 @@
+"""Turn one round's judge totals into entry scores: mean, trimmed, median or zscore.
+
+A round is a set of score sheets with its own method: the functions here take
+the totals of one round's full sheets, as (entry, judge, total) with totals as
+exact numbers (int or Fraction) in any one unit, and answer in that unit.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from contest.domain.scoring import to_decimal
+
+MEAN, TRIMMED, MEDIAN, ZSCORE = "mean", "trimmed", "median", "zscore"
+METHODS = (MEAN, TRIMMED, MEDIAN, ZSCORE)
+# Trimming drops one highest and one lowest total from this many on.
+TRIM_FROM = 5
+# Below this many sheets (or with no spread) a judge's totals are only shifted.
+ZSCORE_MIN_SHEETS = 3
+ZSCORE_PRECISION = 28
+DEFAULT_DISAGREEMENT = Fraction(1, 4)
+
+Number = int | Fraction
+Score = Fraction | Decimal
+Total = tuple[Hashable, Hashable, Number]  # entry, judge, total
+
+
+class UnknownMethod(ValueError):
+    """A method name that is not one of METHODS; ``name`` is what was asked for."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class EntryAggregate:
+    """One entry in one round: its score under the method and what it came from.
+
+    ``score`` is a Fraction (a Decimal under zscore); ``mean`` is always the
+    plain exact mean; ``disagreement``: the totals spread by more than the
+    limit given (see ``spread_limit``).
+    """
+
+    score: Score
+    mean: Fraction
+    counted: int
+    disagreement: bool = False
+
+
+def check_method(name: str) -> str:
+    if name not in METHODS:
+        raise UnknownMethod(name)
+    return name
+
+
+def mean(totals: list[Number], unit: int = 1) -> Fraction:
+    total = sum(totals)
+    if isinstance(total, int):
+        return Fraction(total, len(totals) * unit)
+    return Fraction(total) / (len(totals) * unit)
+
+
+def trimmed_mean(totals: list[Number], unit: int = 1) -> Fraction:
+    """Without one highest and one lowest total from TRIM_FROM totals on; else the mean."""
+    if len(totals) < TRIM_FROM:
+        return mean(totals, unit)
+    return mean(sorted(totals)[1:-1], unit)
+
+
+def median(totals: list[Number], unit: int = 1) -> Fraction:
+    """The middle total, or the mean of the two middle ones."""
+    ordered = sorted(totals)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return mean(ordered[middle:middle + 1], unit)
+    return mean(ordered[middle - 1:middle + 1], unit)
+
+
+def spread_limit(threshold: Fraction | Decimal, maximum: Number) -> Fraction:
+    """How far apart (max − min) one entry's totals may be before its judges disagree:
+    ``threshold`` (a share) × the maximum total."""
+    return Fraction(threshold) * Fraction(maximum)
+
+
+def _decimal(value: Number) -> Decimal:
+    value = Fraction(value)
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """Mean and population standard deviation of some totals, in Decimal."""
+
+    count: int
+    mean: Decimal
+    sd: Decimal
+
+    @classmethod
+    def of(cls, count: int, total: Number, squares: Number) -> _Spread:
+        # n·Σt² − (Σt)² over n², exactly, before the one rounding of the root.
+        variance = (Fraction(squares) * count - Fraction(total) ** 2) / count**2
+        return cls(count, _decimal(Fraction(total) / count), _decimal(variance).sqrt())
+
+
+def zscore_rescaler(totals: Iterable[Total]):
+    """A function (judge, total) → the total rescaled to the round's scale (Decimal).
+
+    μ + σ·(t − μⱼ)/σⱼ with each judge's and the round's mean and population
+    standard deviation; t − μⱼ + μ where σⱼ is 0 or the judge has fewer than
+    ZSCORE_MIN_SHEETS sheets. Call it inside the 28-digit context.
+    """
+    sums: dict[Hashable, list] = {}
+    for _, judge, total in totals:
+        acc = sums.setdefault(judge, [0, 0, 0])
+        acc[0] += 1
+        acc[1] += total
+        acc[2] += total * total
+    count = sum(a[0] for a in sums.values())
+    round_ = _Spread.of(count, sum(a[1] for a in sums.values()), sum(a[2] for a in sums.values()))
+    judges = {j: _Spread.of(*acc) for j, acc in sums.items()}
+    factors = {}
+    for judge, spread in judges.items():
+        if spread.count < ZSCORE_MIN_SHEETS or spread.sd == 0:
+            factors[judge] = None
+        else:
+            factors[judge] = round_.sd / spread.sd
+
+    def rescale(judge: Hashable, total: Number) -> Decimal:
+        spread, factor = judges[judge], factors[judge]
+        if factor is None:
+            return _decimal(total) - spread.mean + round_.mean
+        return round_.mean + factor * (_decimal(total) - spread.mean)
+
+    return rescale
+
+
+def score_round(method: str, totals: Iterable[Total], unit: int = 1,
+                limit: Fraction | None = None) -> dict[Hashable, EntryAggregate]:
+    """Each entry's score in one round under ``method``, from its full sheets' totals.
+
+    Scores are in the totals' unit divided by ``unit`` (totals of 10⁻⁵ points
+    with ``unit`` 100000 give points). An entry whose totals spread by more
+    than ``limit`` (in the totals' own unit) is flagged.
+    """
+    check_method(method)
+    totals = list(totals)
+    if not totals:
+        return {}
+    by_entry: dict[Hashable, list[Number]] = {}
+    for entry, _, total in totals:
+        by_entry.setdefault(entry, []).append(total)
+    if method == ZSCORE:
+        with localcontext() as ctx:
+            ctx.prec = ZSCORE_PRECISION
+            ctx.rounding = ROUND_HALF_UP
+            rescale = zscore_rescaler(totals)
+            rescaled: dict[Hashable, list[Decimal]] = {}
+            for entry, judge, total in totals:
+                rescaled.setdefault(entry, []).append(rescale(judge, total))
+            # Summed in one order whatever the order of the sheets: 28 digits round.
+            normalized = {e: sum(sorted(values), Decimal(0)) / (len(values) * unit)
+                          for e, values in rescaled.items()}
+    result = {}
+    for entry, values in by_entry.items():
+        plain = mean(values, unit)
+        if method == MEAN:
+            score: Score = plain
+        elif method == TRIMMED:
+            score = trimmed_mean(values, unit)
+        elif method == MEDIAN:
+            score = median(values, unit)
+        else:
+            score = normalized[entry]
+        flagged = limit is not None and len(values) > 1 and max(values) - min(values) > limit
+        result[entry] = EntryAggregate(score, plain, len(values), flagged)
+    return result
+
+
+def ranking_score(method: str, score: Score) -> Fraction:
+    """The value an entry is ranked on: exact, or under zscore the shown score
+    (half-up to 2 decimals), so equal shown scores are ties."""
+    if isinstance(score, Decimal):
+        return Fraction(score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if method == ZSCORE:
+        return Fraction(to_decimal(score))
+    return score if isinstance(score, Fraction) else Fraction(score)

@@ -1,0 +1,40 @@
+"""Each judge's totals in a round against the jury's: who is harsh, who is lenient."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from contest.domain.calibration import Spread, judge_spreads
+from contest.models import Round, User
+from contest.results.totals import UNIT, RoundSheets
+
+
+@dataclass(frozen=True)
+class JudgeCalibration:
+    judge: User
+    spread: Spread | None          # None: no full sheet submitted yet
+    totals: list[Fraction]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    judges: list[JudgeCalibration]
+    jury: Spread | None
+    jury_totals: list[Fraction]
+
+    def scored(self) -> list[tuple[str, Spread]]:
+        """(name, spread) of the judges with at least one full sheet."""
+        return [(c.judge.name, c.spread) for c in self.judges if c.spread is not None]
+
+
+def calibration(round_: Round, judges: list[User]) -> Calibration:
+    """The round's full sheets summed by the database (one query), spread per judge."""
+    totals = RoundSheets.load(round_).totals
+    spreads, jury = judge_spreads(totals, unit=UNIT)
+    by_judge: dict[int, list[Fraction]] = {}
+    for _, judge_id, total in totals:
+        by_judge.setdefault(judge_id, []).append(Fraction(total, UNIT))
+    return Calibration(
+        [JudgeCalibration(j, spreads.get(j.id), by_judge.get(j.id, [])) for j in judges],
+        jury, [t for values in by_judge.values() for t in values],
+    )

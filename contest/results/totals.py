@@ -1,0 +1,102 @@
+"""One round's sheets as the database sums them: a total per sheet, a result per entry.
+
+Points are integers of hundredths and weights of thousandths, so a judge's
+total Σ points × weight is an exact integer of 10⁻⁵ points computed by the
+database (GROUP BY sheet); Python gets one tuple of integers per sheet and
+builds no ORM object.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import Integer, func, select, type_coerce
+
+from contest.domain.aggregation import DEFAULT_DISAGREEMENT, Score, score_round, spread_limit
+from contest.extensions import db
+from contest.models import Assignment, Criterion, Round, Score
+
+# A total's unit: hundredths of points × thousandths of weight.
+UNIT = 100_000
+
+
+@dataclass(frozen=True)
+class SheetCount:
+    """How many sheets an entry has in the round, and how many are full."""
+
+    assigned: int = 0
+    counted: int = 0
+
+
+@dataclass(frozen=True)
+class RoundEntry:
+    """An entry's result in one round, in points: the score under the method
+    (a Fraction; under zscore a 28-digit Decimal), the plain mean, and whether
+    its judges disagree."""
+
+    score: Score | None
+    mean: Fraction | None
+    assigned: int
+    counted: int
+    disagreement: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.assigned > 0 and self.counted == self.assigned
+
+
+def max_total_units(criteria: list[Criterion]) -> int:
+    return sum(int(c.max_points * 100) * int(c.weight * 1000) for c in criteria)
+
+
+@dataclass
+class RoundSheets:
+    """One round's full sheets as (entry id, judge id, total in UNITs), each entry's
+    sheet counts, and the best total a judge can give (UNITs).
+
+    A sheet is full when it is submitted with a score for every criterion.
+    """
+
+    totals: list[tuple[int, int, int]]
+    counts: dict[int, SheetCount]
+    maximum: int
+
+    @classmethod
+    def load(cls, round_: Round) -> RoundSheets:
+        criteria = round_.rubric
+        ids = [c.id for c in criteria]
+        points = type_coerce(Score.points, Integer) * type_coerce(Criterion.weight, Integer)
+        rows = db.session.execute(
+            select(Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
+                   func.count(Score.id), func.coalesce(func.sum(points), 0))
+            .select_from(Assignment)
+            .outerjoin(Score, (Score.assignment_id == Assignment.id) & Score.criterion_id.in_(ids))
+            .outerjoin(Criterion, Criterion.id == Score.criterion_id)
+            .where(Assignment.round_id == round_.id)
+            .group_by(Assignment.id)
+        ).all()
+        full = len(ids)
+        totals = []
+        counts: dict[int, list[int]] = {}
+        for entry_id, judge_id, submitted, scored, total in rows:
+            count = counts.setdefault(entry_id, [0, 0])
+            count[0] += 1
+            if submitted and scored == full and full:
+                count[1] += 1
+                totals.append((entry_id, judge_id, int(total)))
+        return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
+                   max_total_units(criteria))
+
+    def results(self, method: str, threshold: Fraction = DEFAULT_DISAGREEMENT) -> dict[int, RoundEntry]:
+        """Every entry with sheets in the round, scored under ``method``."""
+        aggregates = score_round(method, self.totals, unit=UNIT,
+                                 limit=spread_limit(threshold, self.maximum))
+        results = {}
+        for entry_id, count in self.counts.items():
+            agg = aggregates.get(entry_id)
+            if agg is None:
+                results[entry_id] = RoundEntry(None, None, count.assigned, 0)
+            else:
+                results[entry_id] = RoundEntry(agg.score, agg.mean, count.assigned, count.counted,
+                                               agg.disagreement)
+        return results

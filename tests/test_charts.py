@@ -1,0 +1,157 @@
+"""The charts on the organizer's pages: SVG in the page with nothing the CSP refuses,
+each with a table of its numbers; the progress and judges pages at scale."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from contest.extensions import db
+from contest.judging.services import save_sheet, start_judging
+from contest.models import Assignment, Contest, Entry, Role, User
+from tests.scale import bulk_judge
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.get("/lang/en")
+
+
+@pytest.fixture
+def organizer(make_user, login):
+    user = make_user(Role.ORGANIZER, name="Trần Thu Hà")
+    login(user)
+    return user
+
+
+@dataclass
+class Harsh:
+    """thi-thu (A 1, B 1, C 2; maximum total 100) in judging. Judge Lan (lenient) reads
+    P Q R S, judge Hùng (harsh) T U V W; Cúc and Dũng read X and disagree (90 vs 32)."""
+
+    contest: Contest
+    entries: dict[str, Entry]
+    judges: dict[str, User]
+
+    def code(self, name: str) -> str:
+        return self.entries[name].code
+
+
+def give(contest: Contest, judge: User, entry: Entry, total: int) -> None:
+    """A submitted sheet whose total is ``total`` (ND up to 60, the rest HT)."""
+    sheet = Assignment(round_id=contest.current_round.id, entry_id=entry.id, judge_id=judge.id)
+    db.session.add(sheet)
+    db.session.flush()
+    nd, ht = contest.criteria
+    save_sheet(sheet, {nd.id: Decimal(min(total, 60)), ht.id: Decimal(max(total - 60, 0))}, "",
+               submit=True, actor=None)
+
+
+@pytest.fixture
+def harsh(make_contest, make_entry, make_user) -> Harsh:
+    contest = make_contest()
+    entries = {name: make_entry(contest, title=f"Mô hình {name}") for name in "PQRSTUVWX"}
+    start_judging(contest, actor=None)
+    judges = {name: make_user(Role.JUDGE, name=name, email=f"{email}@example.vn")
+              for name, email in (("Lan", "lan"), ("Hùng", "hung"), ("Cúc", "cuc"), ("Dũng", "dung"))}
+    for name, total in zip("PQRS", (60, 62, 64, 66)):
+        give(contest, judges["Lan"], entries[name], total)
+    for name, total in zip("TUVW", (40, 41, 44, 47)):
+        give(contest, judges["Hùng"], entries[name], total)
+    give(contest, judges["Cúc"], entries["X"], 90)
+    give(contest, judges["Dũng"], entries["X"], 32)
+    db.session.commit()
+    return Harsh(contest, entries, judges)
+
+
+def svgs(page: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", page, re.DOTALL)
+
+
+def assert_csp_clean(svg: str) -> None:
+    assert "<style" not in svg and "<script" not in svg and " style=" not in svg
+    assert re.match(r'<svg role="img" aria-labelledby="[a-z-]+-caption"', svg)
+
+
+def test_the_progress_page_draws_progress_and_each_judge_against_the_jury(client, harsh, organizer):
+    page = client.get("/c/thi-thu/organize/progress").get_data(as_text=True)
+    charts = svgs(page)
+    assert len(charts) == 3
+    for svg in charts:
+        assert_csp_clean(svg)
+        caption = re.search(r'aria-labelledby="([^"]+)"', svg).group(1)
+        assert f'<figcaption class="small text-muted" id="{caption}">' in page
+    assert 'href="/static/css/charts.css"' in page
+    # The judges' names are on the charts and in the tables beside them.
+    for name in ("Lan", "Hùng", "Cúc", "Dũng"):
+        assert all(name in svg for svg in charts)
+    table = re.search(r'id="calibration-table".*?</table>', page, re.DOTALL).group()
+    rows = re.findall(r"<tr[^>]*>\s*<td>([^<]+)</td>\s*<td class=\"score\">(\d+)</td>\s*"
+                      r"<td class=\"score\">([\d.]+)</td>\s*<td class=\"score\">([\d.]+)</td>", table)
+    # Lan: 60 62 64 66 (mean 63, σ √5); Hùng: 40 41 44 47 (mean 43, σ √7.5); the jury's 10 totals.
+    assert ("Lan", "4", "63.00", "2.24") in rows
+    assert ("Hùng", "4", "43.00", "2.74") in rows
+    assert rows[0][:3] == ("Jury", "10", "54.60")
+
+
+def test_pages_without_scores_draw_no_empty_charts(client, make_contest, make_entry, organizer):
+    contest = make_contest()
+    make_entry(contest)
+    start_judging(contest, actor=None)
+    db.session.commit()
+    for url in ("/c/thi-thu/organize/progress",):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert svgs(response.get_data(as_text=True)) == []
+
+
+@pytest.mark.parametrize("url", ["/c/{slug}/organize/progress", "/c/{slug}/organize/judges",
+                                 "/c/{slug}/organize/progress?page=2"])
+def test_progress_and_judges_pages_run_the_same_queries_at_380_and_5000_entries(
+        client, make_contest, organizer, count_queries, url):
+    small, large = make_contest("nho"), make_contest("lon")
+    for contest in (small, large):
+        start_judging(contest, actor=None)
+    db.session.commit()
+    bulk_judge(small, entries=380, judges=45, per_entry=3, submitted=0.9)
+    bulk_judge(large, entries=5000, judges=45, per_entry=3, submitted=0.9)
+    counted = {}
+    for contest in (small, large):
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(url.format(slug=contest.slug))
+        assert response.status_code == 200
+        counted[contest.slug] = len(statements)
+    assert counted["nho"] == counted["lon"]
+    assert counted["lon"] <= 16
+
+
+def test_the_progress_page_shows_judges_a_page_at_a_time(client, make_contest, organizer):
+    contest = make_contest()
+    start_judging(contest, actor=None)
+    db.session.commit()
+    bulk_judge(contest, entries=100, judges=45, per_entry=3, submitted=0.5)
+    first = client.get("/c/thi-thu/organize/progress").get_data(as_text=True)
+    assert "Judges 1–40 of 45" in first
+    table = re.search(r'id="per-judge-table".*?</table>', first, re.DOTALL).group()
+    assert table.count("<tr>") == 41  # the header and 40 judges
+    second = client.get("/c/thi-thu/organize/progress?page=2").get_data(as_text=True)
+    assert "Judges 41–45 of 45" in second
+    second_table = re.search(r'id="per-judge-table".*?</table>', second, re.DOTALL).group()
+    assert "Giám khảo 044" in second_table and "Giám khảo 044" not in table
+    # 300 sheets, half submitted: the entries still waiting are counted, the first 100 listed.
+    assert re.search(r'id="unfinished-count">(\d+)<', first).group(1) == "50"
+
+
+def test_drawing_a_chart_leaves_imports_as_they_were():
+    """pygal's own import hook would turn every later failed import into an ImportWarning."""
+    import importlib
+
+    from contest import charts
+
+    charts.score_bins([])
+    charts.histogram([(1, 50.0, 55.0)], [], "n", "x-caption")
+    with pytest.raises(ImportError):
+        importlib.import_module("a_module_nobody_installed")
