@@ -285,7 +285,7 @@ def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN) -> Judging
     database, with the first ``shown`` unfinished entries loaded, in four queries."""
     round_id = contest.current_round.id
     ids = list(db.session.scalars(
-        select(Entry.id).where(Entry.contest_id == contest.id, Entry.status != EntryStatus.INELIGIBLE)
+        select(Entry.id).where(Entry.contest_id == contest.id, Entry.reaches_judges)
         .order_by(Entry.code)))
     counts = {entry_id: (sheets, done) for entry_id, sheets, done in db.session.execute(
         select(Assignment.entry_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
