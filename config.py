@@ -79,6 +79,9 @@ class Config:
     # failed on the organizers' outbox page.
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 8)
     MAIL_RETRY_DELAY_SECONDS = 60
+    # How long the links mailed to an account work.
+    EMAIL_CONFIRMATION_HOURS = 48
+    PASSWORD_RESET_MINUTES = 60
 
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
@@ -111,6 +114,8 @@ class Config:
         "login": {"account": "10 per 15 minutes", "address": "50 per 15 minutes"},
         "register": {"account": "5 per hour", "address": "20 per hour"},
         "password_reset": {"account": "5 per hour", "address": "20 per hour"},
+        # Sending the confirmation link again (a logged-in author; by address).
+        "confirm_email": {"address": "10 per hour"},
         "verify": {"address": "60 per minute"},
     }
 

@@ -13,6 +13,7 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from contest.admin.setup import apply_contest_settings
+from contest.auth.links import confirmation_token, reset_token
 from contest.auth.services import upsert_user, user_by_email
 from contest.entries.services import EntryFields, allocate_code, make_blind_copy, upload_folder
 from contest.extensions import db
@@ -136,6 +137,7 @@ def build_site() -> Site:
         doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token, judge_id=judge.id,
         cert_id=cert.id, reissued_id=reissued.id, old_id=reissued.replaces_id, job_id=batch_job.id,
         old_token=recognized[0].token,
+        reset_token=reset_token(author), confirm_token=confirmation_token(author),
     ))
 
 
@@ -152,6 +154,10 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "public.healthz": [{}],
         "auth.login": [{}],
         "auth.register": [{}],
+        "auth.confirm_email": [dict(token=v["confirm_token"]), dict(token="not-a-token")],
+        "auth.forgot_password": [{}],
+        "auth.reset_password": [dict(token=v["reset_token"]), dict(token="not-a-token")],
+        "auth.change_password": [{}],
         "static": [dict(filename="css/app.css")],
         "bootstrap.static": [dict(filename="css/bootstrap.min.css")],
         "entries.mine": [{}],

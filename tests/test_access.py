@@ -45,6 +45,11 @@ ACCESS = {
     "auth.login": "public",
     "auth.register": "public",
     "auth.logout": "member",
+    "auth.confirm_email": "public",
+    "auth.resend_confirmation": "member",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
+    "auth.change_password": "member",
     "static": "public",
     "bootstrap.static": "public",
     "entries.mine": "author",
@@ -107,7 +112,7 @@ ACCESS = {
 }
 
 # Routes whose GET (or, for POST-only routes, POST) is not a plain page view.
-REDIRECTS_WHEN_ALLOWED = {"public.set_language", "auth.logout"}
+REDIRECTS_WHEN_ALLOWED = {"public.set_language", "auth.logout", "auth.resend_confirmation"}
 # Logged-in users are sent on from these (to their own start page).
 SENDS_MEMBERS_ON = {"auth.login", "auth.register"}
 # POST-only actions of organizers: allowed ones answer the empty form with a page,

@@ -1,4 +1,4 @@
-"""Registration and login forms."""
+"""Registration, login and password forms."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -28,3 +28,32 @@ class RegisterForm(Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Create account"))
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """A new password under the password policy, typed twice."""
+    return (
+        PasswordField(_l("New password"), validators=[DataRequired(), PasswordPolicy()],
+                      description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}),
+        PasswordField(_l("Repeat the new password"), validators=[
+            DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+            render_kw={"autocomplete": "new-password"}),
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[clean])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(Form):
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Save the new password"))
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Change the password"))

@@ -15,6 +15,7 @@ from contest.audit import record
 from contest.auth.passwords import password_problem
 from contest.extensions import db
 from contest.models import Role, User
+from contest.models.types import utcnow
 from contest.text import clean
 
 
@@ -41,16 +42,23 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def register_author(email: str, name: str, password: str) -> User:
+def register_author(email: str, name: str, password: str, language: str | None = None) -> User:
+    """An author's own account: their address is confirmed by the link mailed to it."""
     email = normalize_email(email)
     if user_by_email(email) is not None:
         raise AccountError(_l("An account with this email already exists."), "email")
-    return upsert_user(email, name, [Role.AUTHOR], password)
+    user = upsert_user(email, name, [Role.AUTHOR], password, confirmed=False)
+    user.language = language
+    return user
 
 
 def upsert_user(email: str, name: str, roles: list[Role], password: str | None,
-                actor: User | None = None) -> User:
-    """Create the account, or add ``roles`` (and a new password) to an existing one."""
+                actor: User | None = None, confirmed: bool = True) -> User:
+    """Create the account, or add ``roles`` (and a new password) to an existing one.
+
+    Accounts made by organizers or on the command line count as confirmed (someone
+    in charge typed the address); ``confirmed=False`` leaves a new one to its owner.
+    """
     email = normalize_email(email)
     name = clean(name)
     if not name:
@@ -62,7 +70,7 @@ def upsert_user(email: str, name: str, roles: list[Role], password: str | None,
     if created:
         if password is None:
             raise AccountError(_l("a password is required for a new account"), "password")
-        user = User(email=email, name=name)
+        user = User(email=email, name=name, email_confirmed_at=utcnow() if confirmed else None)
         db.session.add(user)
     else:
         user.name = name
@@ -74,6 +82,17 @@ def upsert_user(email: str, name: str, roles: list[Role], password: str | None,
     record("user.created" if created else "user.updated", actor=actor, target=email,
            roles=sorted(user.roles))
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A logged-in user's new password: the current one first; every other session ends."""
+    if not user.check_password(current):
+        raise AccountError(_l("This is not your current password."), "current")
+    if (problem := password_problem(new)) is not None:
+        raise AccountError(problem, "password")
+    user.set_password(new)
+    db.session.flush()
+    record("user.password_changed", actor=user, target=user.email)
 
 
 def authenticate(email: str, password: str) -> User | None:

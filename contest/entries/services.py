@@ -21,6 +21,7 @@ from contest.entries.blinding import CannotClean, blind_copy
 from contest.entries.content import ContentProblem, Mismatch, content_problem
 from contest.entries.identity import IdentityTerm, extract_pages, find_identity
 from contest.extensions import db
+from contest.mail import absolute_url, queue_mail
 from contest.models import (
     AuthorKind,
     Award,
@@ -40,6 +41,10 @@ from contest.text import clean
 
 class SubmissionClosed(Exception):
     """The contest does not accept new entries or edits right now."""
+
+
+class AddressNotConfirmed(Exception):
+    """The author has not confirmed their e-mail address yet: no submission until they do."""
 
 
 class UploadRejected(ValueError):
@@ -140,6 +145,8 @@ def create_entry(
     now = now or utcnow()
     if not contest.accepts_submissions(now):
         raise SubmissionClosed(contest.slug)
+    if submitted_by is not None and submitted_by.email_confirmed_at is None:
+        raise AddressNotConfirmed(submitted_by.email)
     entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=submitted_by,
                   submitted_at=now)
     fields.apply_to(entry)
@@ -149,7 +156,15 @@ def create_entry(
     db.session.flush()
     record("entry.submitted", contest=contest, actor=submitted_by, target=entry.code,
            files=len(entry.files))
+    if submitted_by is not None:
+        send_receipt(entry, submitted_by)
     return entry
+
+
+def send_receipt(entry: Entry, author: User) -> None:
+    """Mail the author the receipt: code, title, files, the time it was received."""
+    queue_mail(author, "receipt", contest=entry.contest, entry=entry,
+               receipt_url=absolute_url("entries.receipt", slug=entry.contest.slug, code=entry.code))
 
 
 def update_entry(

@@ -12,6 +12,7 @@ from contest.certificates.rendering import render_certificates
 from contest.certificates.services import certificate_view, certificates_for_entry
 from contest.entries.forms import EntryForm
 from contest.entries.services import (
+    AddressNotConfirmed,
     SubmissionClosed,
     UploadRejected,
     author_entries,
@@ -37,8 +38,11 @@ def visible_entry(slug: str, code: str) -> Entry:
     return entry
 
 
-def refusal_message(exc: SubmissionClosed | UploadRejected) -> str:
+def refusal_message(exc: SubmissionClosed | UploadRejected | AddressNotConfirmed) -> str:
     """What the author reads when the service refused the submission or the edit."""
+    if isinstance(exc, AddressNotConfirmed):
+        return _("Confirm your e-mail address first: open the link we sent to %(email)s. "
+                 "Nothing was sent yet; choose your files again after confirming.", email=str(exc))
     if isinstance(exc, SubmissionClosed):
         return _("This contest does not accept entries or changes now. Nothing was saved.")
     return _("%(why)s Nothing was saved.", why=str(exc.message))
@@ -58,7 +62,7 @@ def new(slug: str):
     if form.validate_on_submit():
         try:
             entry = create_entry(contest, form.entry_fields(), form.uploads, submitted_by=current_user)
-        except (SubmissionClosed, UploadRejected) as exc:
+        except (SubmissionClosed, UploadRejected, AddressNotConfirmed) as exc:
             db.session.rollback()
             flash(refusal_message(exc), "danger")
         else:

@@ -82,4 +82,7 @@ def set_language(code: str):
 
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
+        if current_user.is_authenticated and current_user.language != code:
+            current_user.language = code  # their mail, too, comes in this language
+            db.session.commit()
     return redirect(next_url(url_for("public.home")))
