@@ -10,9 +10,11 @@ PHASE_LABELS = {
     ContestPhase.PUBLISHED: _l("Results published"),
 }
 STATUS_LABELS = {
+    EntryStatus.DRAFT: _l("Draft"),
     EntryStatus.SUBMITTED: _l("Submitted"),
     EntryStatus.ELIGIBLE: _l("Eligible"),
     EntryStatus.INELIGIBLE: _l("Ineligible"),
+    EntryStatus.WITHDRAWN: _l("Withdrawn"),
 }
 SCREENING_REASON_LABELS = {
     ScreeningReason.LATE: _l("Late"),

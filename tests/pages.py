@@ -114,6 +114,8 @@ def build_site() -> Site:
     duplicate = entry_in(open_contest, "Con đường hoa ở xã Tân Trào (gửi lại)")
     duplicate.status, duplicate.screening_reason = EntryStatus.INELIGIBLE, ScreeningReason.DUPLICATE
     duplicate.ineligible_reason = f"Trùng với {open_entry.code}."
+    draft = entry_in(open_contest, "Camera an ninh thôn Đông (bản nháp)")
+    draft.code, draft.status = "draft-walk", EntryStatus.DRAFT
 
     judged = apply_contest_settings(contest_settings("cham-thi", code_prefix="CT"))
     judged_entries = [entry_in(judged, f"Thắp sáng đường quê số {n}") for n in range(1, 4)]
@@ -137,7 +139,7 @@ def build_site() -> Site:
         doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token, judge_id=judge.id,
         cert_id=cert.id, reissued_id=reissued.id, old_id=reissued.replaces_id, job_id=batch_job.id,
         old_token=recognized[0].token,
-        reset_token=reset_token(author), confirm_token=confirmation_token(author),
+        draft_code=draft.code, reset_token=reset_token(author), confirm_token=confirmation_token(author),
     ))
 
 
@@ -163,7 +165,8 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "entries.mine": [{}],
         "entries.new": [dict(slug=v["open"])],
         "entries.receipt": [dict(slug=v["open"], code=v["open_code"])],
-        "entries.edit": [dict(slug=v["open"], code=v["open_code"])],
+        "entries.edit": [dict(slug=v["open"], code=v["open_code"]),
+                         dict(slug=v["open"], code=v["draft_code"])],
         "entries.download_file": [dict(slug=v["open"], code=v["open_code"], file_id=v["open_file"])],
         "entries.certificate": [dict(slug=v["published"], code=v["won_code"], doc_code=v["doc_code"])],
         "judging.dashboard": [{}],

@@ -58,6 +58,7 @@ ACCESS = {
     "entries.download_file": "owner",
     "entries.certificate": "owner",
     "entries.edit": "owner-only",
+    "entries.withdraw": "owner-only",
     "judging.dashboard": "judge",
     "judging.sheets": "judge",
     "judging.score": "judge",
@@ -112,7 +113,8 @@ ACCESS = {
 }
 
 # Routes whose GET (or, for POST-only routes, POST) is not a plain page view.
-REDIRECTS_WHEN_ALLOWED = {"public.set_language", "auth.logout", "auth.resend_confirmation"}
+REDIRECTS_WHEN_ALLOWED = {"public.set_language", "auth.logout", "auth.resend_confirmation",
+                          "entries.withdraw"}
 # Logged-in users are sent on from these (to their own start page).
 SENDS_MEMBERS_ON = {"auth.login", "auth.register"}
 # POST-only actions of organizers: allowed ones answer the empty form with a page,

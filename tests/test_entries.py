@@ -179,19 +179,25 @@ def test_a_second_entry_starts_from_the_unit_and_phone_of_the_last(client, autho
 
 def test_a_collective_gives_its_name(client, author, contest):
     submit(client, contest, entry_data(contest, author_kind="collective",
-                                       authors="Tập thể Hội Liên hiệp Phụ nữ xã Lưu Kiếm"))
+                                       authors="Tập thể Hội Liên hiệp Phụ nữ xã Lưu Kiếm",
+                                       representative="Vũ Thị Hằng"))
     entry = db.session.scalar(select(Entry))
     assert entry.author_kind is AuthorKind.COLLECTIVE
     assert entry.author_names == ["Tập thể Hội Liên hiệp Phụ nữ xã Lưu Kiếm"]
+    assert entry.representative == "Vũ Thị Hằng"
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"files": [upload("virus.exe", b"MZ")]}, "“virus.exe” is not an accepted type."),
     ({"files": [upload("bai.pdf"), upload("bai.exe", b"MZ")]}, "“bai.exe” is not an accepted type."),
-    ({"files": []}, "Attach at least one file."),
+    ({"files": [], "link": ""}, "Attach at least one file, or give a video link."),
     ({"title": "   "}, "This field is required."),
     ({"authors": " \n \n"}, "This field is required."),
-    ({"link": "javascript:alert(1)"}, "Give a web address starting with http:// or https://."),
+    ({"link": "javascript:alert(1)"}, "Give a web address starting with http:// or https://"),
+    ({"link": "https://"}, "Give a web address starting with http:// or https://"),
+    ({"link": "https://youtube"}, "Give a web address starting with http:// or https://"),
+    ({"link": "https://www.you tube.com/watch"}, "Give a web address starting with http:// or https://"),
+    ({"author_kind": "collective", "representative": ""}, "Name the person who represents the collective."),
     ({"email": "khong-phai-email"}, "Invalid email address."),
     ({"author_kind": "robot"}, "Not a valid choice"),
     ({"category": "999999"}, "Not a valid choice"),
@@ -304,12 +310,12 @@ def test_the_edit_form_shows_what_the_entry_holds(client, submitted):
     assert 'name="remove_files"' in page
 
 
-def test_an_edit_must_keep_at_least_one_file(app, client, submitted):
+def test_an_edit_must_keep_at_least_one_file_or_a_video_link(app, client, submitted):
     ids = [str(f.id) for f in submitted.files]
     response = edit(client, submitted, entry_data(submitted.contest, title="Đổi tên", remove_files=ids,
-                                                  files=[]))
+                                                  files=[], link=""))
     assert response.status_code == 200
-    assert "Attach at least one file." in text_of(response)
+    assert "Attach at least one file, or give a video link." in text_of(response)
     db.session.expire_all()
     entry = db.session.get(Entry, submitted.id)
     assert entry.title == "Con đường hoa ở xã Tân Trào"

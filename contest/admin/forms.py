@@ -222,5 +222,6 @@ class EntrySearchForm(Form):
 
     def for_contest(self, contest: Contest, status_labels: dict[EntryStatus, str]) -> EntrySearchForm:
         self.category.choices = [("", _l("All categories"))] + [(c.code, c.name) for c in contest.categories]
-        self.status.choices = [("", _l("All statuses"))] + [(s.value, status_labels[s]) for s in EntryStatus]
+        self.status.choices = [("", _l("All statuses"))] + [(s.value, status_labels[s]) for s in EntryStatus
+                                                                if s is not EntryStatus.DRAFT]
         return self

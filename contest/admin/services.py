@@ -72,7 +72,7 @@ def contest_summaries() -> list[ContestSummary]:
     ids = [c.id for c in contests]
     entries = dict(db.session.execute(
         select(Entry.contest_id, func.count(Entry.id))
-        .where(Entry.contest_id.in_(ids)).group_by(Entry.contest_id)
+        .where(Entry.contest_id.in_(ids), Entry.status != EntryStatus.DRAFT).group_by(Entry.contest_id)
     ).all())
     sheets = _sheet_counts_by_contest(ids)
     return [ContestSummary(c, entries.get(c.id, 0), sheets.get(c.id, SheetCounts())) for c in contests]
@@ -95,7 +95,7 @@ def dashboard_counts(contest: Contest) -> DashboardCounts:
     counts = DashboardCounts(by_category={c.id: Counter() for c in contest.categories})
     for category_id, status, n in db.session.execute(
         select(Entry.category_id, Entry.status, func.count(Entry.id))
-        .where(Entry.contest_id == contest.id)
+        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.DRAFT)
         .group_by(Entry.category_id, Entry.status)
     ):
         counts.by_category.setdefault(category_id, Counter())[status] += n
@@ -121,11 +121,12 @@ def entries_query(contest: Contest, wanted: EntryFilter) -> Select:
     """Entries of ``contest`` matching ``wanted``, by code, with what the list shows.
 
     Matching is case-insensitive as far as the database's LOWER() goes:
-    PostgreSQL folds Vietnamese letters, SQLite only ASCII ones.
+    PostgreSQL folds Vietnamese letters, SQLite only ASCII ones. Drafts are
+    the authors' own until they submit them: organizers do not see them.
     """
     query = (
         select(Entry)
-        .where(Entry.contest_id == contest.id)
+        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.DRAFT)
         .options(joinedload(Entry.category), selectinload(Entry.authors), selectinload(Entry.files))
         .order_by(Entry.code)
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -67,9 +68,15 @@ def check_extensions(uploads: Sequence[FileStorage]) -> None:
 
 
 def web_link(form: Form, field: URLField) -> None:
-    """Only ordinary web addresses: they are shown to judges as links."""
-    if field.data and not field.data.lower().startswith(("http://", "https://")):
-        raise ValidationError(_l("Give a web address starting with http:// or https://."))
+    """Only ordinary web addresses (http or https, with a site name): they are shown to judges as links."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    host = parts.hostname or ""
+    if (parts.scheme.lower() not in ("http", "https") or "." not in host.strip(".")
+            or any(c.isspace() for c in field.data)):
+        raise ValidationError(_l("Give a web address starting with http:// or https://, "
+                                 "such as https://www.youtube.com/watch?v=…"))
 
 
 def optional_id(value) -> int | None:
@@ -89,8 +96,13 @@ class EntryForm(Form):
     )
     authors = TextAreaField(
         _l("Authors"), validators=[DataRequired()], filters=[clean],
-        description=_l("One name per line, in order. For a collective: its name."),
+        description=_l("One name per line: the main author first, then the co-authors in order. "
+                       "For a collective: its name."),
         render_kw={"rows": 3},
+    )
+    representative = StringField(
+        _l("Representative of the collective"), validators=[Length(max=200)], filters=[clean],
+        description=_l("For a collective: the person who speaks for it."),
     )
     organization = StringField(_l("Organization or unit"), validators=[Length(max=300)],
                                filters=[clean])
@@ -104,13 +116,21 @@ class EntryForm(Form):
         description=_l("Which “Dân vận khéo” model the entry presents, and in which commune or district."),
         render_kw={"rows": 5},
     )
+    model_name = StringField(_l("Name of the model"), validators=[Length(max=300)], filters=[clean],
+                             description=_l("For example: “Con đường hoa”, “Camera an ninh”."))
+    model_commune = StringField(_l("Commune of the model"), validators=[Length(max=100)],
+                                filters=[clean])
+    model_district = StringField(_l("District of the model"), validators=[Length(max=100)],
+                                 filters=[clean])
     link = URLField(
-        _l("Link (optional)"), validators=[Optional(), web_link, Length(max=500)], filters=[clean],
-        description=_l("For example a video or an article published online."),
+        _l("Video link"), validators=[Optional(), web_link, Length(max=500)], filters=[clean],
+        description=_l("Instead of a video file: a link to the video (or article) published "
+                       "online, starting with https://."),
     )
     files = MultipleFileField(_l("Files"))
     remove_files = SelectMultipleField(_l("Remove"), coerce=int, choices=[])
     submit = SubmitField(_l("Submit the entry"))
+    draft = SubmitField(_l("Save as draft"))
 
     def __init__(self, contest: Contest, existing_files: Sequence[EntryFile] = (), **kwargs):
         super().__init__(**kwargs)
@@ -134,6 +154,8 @@ class EntryForm(Form):
             "organization": entry.organization, "district": entry.district,
             "email": entry.email, "phone": entry.phone,
             "description": entry.description, "link": entry.link,
+            "representative": entry.representative, "model_name": entry.model_name,
+            "model_commune": entry.model_commune, "model_district": entry.model_district,
         }
         return cls(entry.contest, existing_files=entry.files, data=data, **kwargs)
 
@@ -156,8 +178,18 @@ class EntryForm(Form):
         check_extensions(self.uploads)
         removing = set(self.remove_files.data or [])
         kept = [f for f in self.existing_files if f.id not in removing]
-        if not kept and not self.uploads:
-            raise ValidationError(_l("Attach at least one file."))
+        if not kept and not self.uploads and not self.link.data and not self.saving_draft:
+            raise ValidationError(_l("Attach at least one file, or give a video link."))
+
+    def validate_representative(self, field: StringField) -> None:
+        if (self.author_kind.data == AuthorKind.COLLECTIVE.value and not field.data
+                and not self.saving_draft):
+            raise ValidationError(_l("Name the person who represents the collective."))
+
+    @property
+    def saving_draft(self) -> bool:
+        """The author pressed "Save as draft": nothing is submitted, files may come later."""
+        return bool(self.draft.data)
 
     def entry_fields(self) -> EntryFields:
         category = next(c for c in self.contest.categories if c.id == self.category.data)
@@ -167,4 +199,14 @@ class EntryForm(Form):
             organization=self.organization.data, district=self.district.data,
             email=self.email.data, phone=self.phone.data,
             description=self.description.data, link=self.link.data,
+            representative=self.representative.data if self.author_kind.data == AuthorKind.COLLECTIVE.value else "",
+            model_name=self.model_name.data, model_commune=self.model_commune.data,
+            model_district=self.model_district.data,
         )
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(_l("Why do you withdraw the entry?"),
+                           validators=[DataRequired(), Length(max=2000)], filters=[clean],
+                           render_kw={"rows": 2})
+    submit = SubmitField(_l("Withdraw the entry"))

@@ -28,13 +28,16 @@ from contest.models import (
     BlindStatus,
     Category,
     Certificate,
+    COMPETING,
     CertificateStatus,
     Contest,
     ContestPhase,
     Entry,
     EntryFile,
+    EntryStatus,
     User,
 )
+from contest.models.entries import DRAFT_CODE_PREFIX
 from contest.models.types import utcnow
 from contest.text import clean
 
@@ -45,6 +48,10 @@ class SubmissionClosed(Exception):
 
 class AddressNotConfirmed(Exception):
     """The author has not confirmed their e-mail address yet: no submission until they do."""
+
+
+class NotWithdrawable(Exception):
+    """Only an entry in the competition can be withdrawn, and only before the deadline."""
 
 
 class UploadRejected(ValueError):
@@ -103,13 +110,18 @@ class EntryFields:
     phone: str | None = ""
     description: str | None = ""
     link: str | None = ""
+    representative: str | None = ""
+    model_name: str | None = ""
+    model_commune: str | None = ""
+    model_district: str | None = ""
 
     def apply_to(self, entry: Entry) -> None:
         entry.title = clean(self.title)
         entry.category = self.category
         entry.author_kind = self.author_kind
         entry.set_authors([clean(name) for name in self.authors if clean(name)])
-        for name in ("organization", "district", "email", "phone", "description", "link"):
+        for name in ("organization", "district", "email", "phone", "description", "link",
+                     "representative", "model_name", "model_commune", "model_district"):
             value = getattr(self, name)
             if value is not None:
                 setattr(entry, name, clean(value))
@@ -143,10 +155,7 @@ def create_entry(
 ) -> Entry:
     """An author's submission: only while the contest accepts submissions."""
     now = now or utcnow()
-    if not contest.accepts_submissions(now):
-        raise SubmissionClosed(contest.slug)
-    if submitted_by is not None and submitted_by.email_confirmed_at is None:
-        raise AddressNotConfirmed(submitted_by.email)
+    check_can_submit(contest, submitted_by, now)
     entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=submitted_by,
                   submitted_at=now)
     fields.apply_to(entry)
@@ -167,6 +176,85 @@ def send_receipt(entry: Entry, author: User) -> None:
                receipt_url=absolute_url("entries.receipt", slug=entry.contest.slug, code=entry.code))
 
 
+def check_can_submit(contest: Contest, author: User | None, now: datetime) -> None:
+    if not contest.accepts_submissions(now):
+        raise SubmissionClosed(contest.slug)
+    if author is not None and author.email_confirmed_at is None:
+        raise AddressNotConfirmed(author.email)
+
+
+def save_draft(
+    contest: Contest,
+    fields: EntryFields,
+    uploads: list[FileStorage],
+    author: User,
+    entry: Entry | None = None,
+    remove_file_ids: set[int] = frozenset(),
+    now: datetime | None = None,
+) -> Entry:
+    """Keep what the author has typed so far, files included, without submitting it.
+
+    A draft has a stand-in code (``draft-…``) and no number: organizers and
+    judges never see it, and it gets its entry code when it is submitted.
+    """
+    now = now or utcnow()
+    if not contest.accepts_submissions(now):
+        raise SubmissionClosed(contest.slug)
+    if entry is None:
+        entry = Entry(contest=contest, code=f"{DRAFT_CODE_PREFIX}{uuid.uuid4().hex[:12]}",
+                      submitted_by=author, submitted_at=now, status=EntryStatus.DRAFT)
+        db.session.add(entry)
+    elif not entry.is_draft:
+        raise ValueError(f"{entry.code} is not a draft")
+    fields.apply_to(entry)
+    replace_files(entry, uploads, remove_file_ids)
+    entry.updated_at = now
+    db.session.flush()
+    record("entry.draft_saved", contest=contest, actor=author, target=entry.code,
+           files=len(entry.files))
+    return entry
+
+
+def submit_draft(
+    entry: Entry,
+    fields: EntryFields,
+    uploads: list[FileStorage],
+    remove_file_ids: set[int],
+    author: User,
+    now: datetime | None = None,
+) -> Entry:
+    """Submit a draft: it gets its entry code and the time it was received; the receipt is mailed."""
+    now = now or utcnow()
+    check_can_submit(entry.contest, author, now)
+    if not entry.is_draft:
+        raise ValueError(f"{entry.code} is not a draft")
+    fields.apply_to(entry)
+    replace_files(entry, uploads, remove_file_ids)
+    draft_code = entry.code
+    entry.code = allocate_code(entry.contest)
+    entry.status, entry.submitted_at, entry.updated_at = EntryStatus.SUBMITTED, now, now
+    check_identity(entry)
+    db.session.flush()
+    record("entry.submitted", contest=entry.contest, actor=author, target=entry.code,
+           files=len(entry.files), draft=draft_code)
+    send_receipt(entry, author)
+    return entry
+
+
+def withdraw_entry(entry: Entry, reason: str, actor: User, now: datetime | None = None) -> None:
+    """The author takes the entry out of the contest, with a reason, before the deadline.
+    Nothing is deleted: organizers still see it, as withdrawn; judges no longer get it."""
+    now = now or utcnow()
+    reason = clean(reason)
+    if not reason:
+        raise ValueError("a reason is required")
+    if entry.status not in COMPETING or not entry.contest.accepts_submissions(now):
+        raise NotWithdrawable(entry.code)
+    entry.status, entry.withdrawn_at, entry.withdrawn_reason = EntryStatus.WITHDRAWN, now, reason
+    db.session.flush()
+    record("entry.withdrawn", contest=entry.contest, actor=actor, target=entry.code, reason=reason)
+
+
 def update_entry(
     entry: Entry,
     fields: EntryFields,
@@ -182,19 +270,30 @@ def update_entry(
     now = now or utcnow()
     if not entry.contest.accepts_submissions(now):
         raise SubmissionClosed(entry.contest.slug)
+    if entry.status in (EntryStatus.DRAFT, EntryStatus.WITHDRAWN):
+        raise SubmissionClosed(entry.contest.slug)
     fields.apply_to(entry)
-    # The file rows go, the files stay: the audit keeps what is needed to find them again.
-    removed = [{"name": f.original_name, "stored_name": f.stored_name, "sha256": f.sha256,
-                "size": f.size} for f in entry.files if f.id in remove_file_ids]
-    kept = [f for f in entry.files if f.id not in remove_file_ids]
-    added = store_uploads(entry.contest, uploads, kept_bytes=sum(f.size for f in kept))
-    entry.files = kept + added
+    removed, added = replace_files(entry, uploads, remove_file_ids)
     check_identity(entry)
     entry.updated_at = now
     db.session.flush()
     record("entry.updated", contest=entry.contest, actor=actor, target=entry.code,
            removed_files=removed, added_files=len(added))
     return entry
+
+
+def replace_files(entry: Entry, uploads: list[FileStorage],
+                  remove_file_ids: set[int]) -> tuple[list[dict], list[EntryFile]]:
+    """Add the uploads and take the removed files off the entry: (removed, added).
+
+    The file rows go, the files stay on disk: the audit keeps what is needed to find them again.
+    """
+    removed = [{"name": f.original_name, "stored_name": f.stored_name, "sha256": f.sha256,
+                "size": f.size} for f in entry.files if f.id in remove_file_ids]
+    kept = [f for f in entry.files if f.id not in remove_file_ids]
+    added = store_uploads(entry.contest, uploads, kept_bytes=sum(f.size for f in kept))
+    entry.files = kept + added
+    return removed, added
 
 
 def allowed_upload(filename: str) -> bool:

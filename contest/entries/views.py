@@ -10,17 +10,21 @@ from flask_login import current_user, login_required
 from contest.auth.access import role_required
 from contest.certificates.rendering import render_certificates
 from contest.certificates.services import certificate_view, certificates_for_entry
-from contest.entries.forms import EntryForm
+from contest.entries.forms import EntryForm, WithdrawForm
 from contest.entries.services import (
     AddressNotConfirmed,
+    NotWithdrawable,
     SubmissionClosed,
     UploadRejected,
     author_entries,
     contact_defaults,
     create_entry,
     entry_in_contest,
+    save_draft,
+    submit_draft,
     update_entry,
     upload_path,
+    withdraw_entry,
 )
 from contest.extensions import db
 from contest.models import Contest, ContestPhase, Entry, Role
@@ -36,6 +40,9 @@ def visible_entry(slug: str, code: str) -> Entry:
     if entry is None or not entry.can_be_seen_by(current_user):
         abort(404)
     return entry
+
+
+REFUSALS = (SubmissionClosed, UploadRejected, AddressNotConfirmed)
 
 
 def refusal_message(exc: SubmissionClosed | UploadRejected | AddressNotConfirmed) -> str:
@@ -61,22 +68,38 @@ def new(slug: str):
     form = EntryForm(contest, data=contact_defaults(current_user))
     if form.validate_on_submit():
         try:
-            entry = create_entry(contest, form.entry_fields(), form.uploads, submitted_by=current_user)
-        except (SubmissionClosed, UploadRejected, AddressNotConfirmed) as exc:
+            if form.saving_draft:
+                entry = save_draft(contest, form.entry_fields(), form.uploads, current_user)
+            else:
+                entry = create_entry(contest, form.entry_fields(), form.uploads,
+                                     submitted_by=current_user)
+        except REFUSALS as exc:
             db.session.rollback()
             flash(refusal_message(exc), "danger")
         else:
             db.session.commit()
-            flash(_("Your entry was received. Its code is %(code)s.", code=entry.code), "success")
-            return redirect(url_for("entries.receipt", slug=slug, code=entry.code))
+            return saved(entry)
     return render_template("entries/form.html", contest=contest, form=form, entry=None, now=utcnow())
+
+
+def saved(entry: Entry):
+    """Where the author goes once the entry is stored: back to a draft, or to the receipt."""
+    if entry.is_draft:
+        flash(_("Your draft is saved. It is not submitted yet: submit it before the deadline."),
+              "info")
+        return redirect(url_for("entries.edit", slug=entry.contest.slug, code=entry.code))
+    flash(_("Your entry was received. Its code is %(code)s.", code=entry.code), "success")
+    return redirect(url_for("entries.receipt", slug=entry.contest.slug, code=entry.code))
 
 
 @bp.get("/c/<slug>/entries/<code>")
 @login_required
 def receipt(slug: str, code: str):
     entry = visible_entry(slug, code)
-    return render_template("entries/receipt.html", entry=entry, contest=entry.contest, now=utcnow())
+    if entry.is_draft and entry.submitted_by_id == current_user.id:
+        return redirect(url_for("entries.edit", slug=slug, code=code))
+    return render_template("entries/receipt.html", entry=entry, contest=entry.contest, now=utcnow(),
+                           withdraw_form=WithdrawForm())
 
 
 @bp.route("/c/<slug>/entries/<code>/edit", methods=["GET", "POST"])
@@ -87,18 +110,49 @@ def edit(slug: str, code: str):
         abort(403)
     form = EntryForm.for_entry(entry)
     if form.validate_on_submit():
+        was_draft = entry.is_draft
+        removing = set(form.remove_files.data)
         try:
-            update_entry(entry, form.entry_fields(), form.uploads, set(form.remove_files.data),
-                         actor=current_user)
-        except (SubmissionClosed, UploadRejected) as exc:
+            if was_draft and form.saving_draft:
+                save_draft(entry.contest, form.entry_fields(), form.uploads, current_user,
+                           entry=entry, remove_file_ids=removing)
+            elif was_draft:
+                submit_draft(entry, form.entry_fields(), form.uploads, removing, current_user)
+            else:
+                update_entry(entry, form.entry_fields(), form.uploads, removing, actor=current_user)
+        except REFUSALS as exc:
             db.session.rollback()
             flash(refusal_message(exc), "danger")
         else:
             db.session.commit()
+            if was_draft:
+                return saved(entry)
             flash(_("Your changes to %(code)s are saved.", code=entry.code), "success")
             return redirect(url_for("entries.receipt", slug=slug, code=entry.code))
     return render_template("entries/form.html", contest=entry.contest, form=form, entry=entry,
                            now=utcnow())
+
+
+@bp.post("/c/<slug>/entries/<code>/withdraw")
+@role_required(Role.AUTHOR)
+def withdraw(slug: str, code: str):
+    entry = visible_entry(slug, code)
+    if entry.submitted_by_id != current_user.id:
+        abort(403)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason to withdraw the entry. Nothing was changed."), "danger")
+    else:
+        try:
+            withdraw_entry(entry, form.reason.data, actor=current_user)
+        except NotWithdrawable:
+            db.session.rollback()
+            flash(_("This entry can no longer be withdrawn: the deadline has passed, or it is "
+                    "withdrawn already."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Entry %(code)s is withdrawn. It will not be judged.", code=entry.code), "info")
+    return redirect(url_for("entries.receipt", slug=slug, code=entry.code))
 
 
 @bp.get("/c/<slug>/entries/<code>/files/<int:file_id>")

@@ -21,6 +21,7 @@ from contest.models.contests import (
     document_kind_tiers,
 )
 from contest.models.entries import (
+    COMPETING,
     AuthorKind,
     BlindStatus,
     Entry,
@@ -50,7 +51,7 @@ from contest.models.mail import MailStatus, OutgoingMail
 from contest.models.users import Role, User, UserRole
 
 __all__ = [
-    "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "AwardedTo",
+    "COMPETING", "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "AwardedTo",
     "BlindStatus", "Category", "Certificate", "CertificateStatus", "Recipient",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
     "EntryFile", "EntryResult", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",

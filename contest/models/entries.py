@@ -22,15 +22,24 @@ class AuthorKind(enum.StrEnum):
 
 
 class EntryStatus(enum.StrEnum):
-    """submitted → eligible | ineligible (screening)."""
+    """draft → submitted → eligible | ineligible (screening); withdrawn by its author
+    before the deadline. Only submitted and eligible entries are judged and ranked."""
 
+    DRAFT = "draft"
     SUBMITTED = "submitted"
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+# A draft's code until it is submitted and gets its number.
+DRAFT_CODE_PREFIX = "draft-"
 
 
 # What judges read and what is ranked: never an ineligible entry.
 JUDGED_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE)
+# The entries in the competition (judged, ranked, counted): the same statuses.
+COMPETING = JUDGED_STATUSES
 
 
 class ScreeningReason(enum.StrEnum):
@@ -59,6 +68,13 @@ class Entry(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # The person who speaks for a collective author.
+    representative: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The "Dân vận khéo" model the entry presents, and where it is.
+    model_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    model_commune: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    model_district: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # A video (or other) link: with one, no file is required.
     link: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[EntryStatus] = mapped_column(enum_type(EntryStatus), default=EntryStatus.SUBMITTED)
     # Ineligible: the reason from the list, and the secretariat's own words.
@@ -66,6 +82,8 @@ class Entry(db.Model):
     ineligible_reason: Mapped[str] = mapped_column(Text, default="")
     # Entries sent by post: the day the secretariat received them (None: sent online).
     received_on: Mapped[date | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
