@@ -23,12 +23,12 @@ from contest.judging.conflicts import conflicted_pairs
 from contest.judging.history import SheetSnapshot, lock_sheet, record_change
 from contest.judging.services import write_points
 from contest.models import (
+    COMPETING,
     Assignment,
     Contest,
     ContestPhase,
     Criterion,
     Entry,
-    EntryStatus,
     Role,
     ScoreSource,
     User,
@@ -161,8 +161,8 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
         entry = entries.get(row["entry_code"])
         if entry is None:
             bad("entry_code", f"no entry {row['entry_code']!r} in {contest.slug}")
-        elif entry.status is EntryStatus.INELIGIBLE:
-            bad("entry_code", f"{entry.code} is ineligible")
+        elif entry.status not in COMPETING:
+            bad("entry_code", f"{entry.code} is {entry.status.value}")
         try:
             email = validate_email(row["judge_email"], check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
