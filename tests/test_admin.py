@@ -226,7 +226,8 @@ def test_the_dashboard_shows_the_phase_and_the_counts(client, as_organizer, make
     table = page.split('id="entries-by-category"')[1].split("</table>")[0]
     rows = [row for row in table.split("<tr") if "Báo in" in row or "Ảnh" in row]
     cells = [[c.split(">")[1].split("<")[0] for c in row.split('<td class="score')[1:]] for row in rows]
-    assert cells == [["3", "0", "1", "4"], ["1", "0", "0", "1"]]
+    # Submitted, eligible, ineligible, withdrawn, total (drafts are not counted).
+    assert cells == [["3", "0", "1", "0", "4"], ["1", "0", "0", "0", "1"]]
     # The next step while judging points at the pages that follow.
     assert 'href="/c/thi-thu/organize/ranking"' in page
     assert "Start judging" not in page
