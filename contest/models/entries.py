@@ -132,6 +132,10 @@ class Entry(db.Model):
     def is_ranked(self) -> bool:
         return self.reaches_judges
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status is EntryStatus.DRAFT
+
     def can_be_seen_by(self, user: User) -> bool:
         """Authors see their own entries; organizers see all. Judges: see Assignment."""
         if not user.is_authenticated:
