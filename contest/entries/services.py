@@ -34,6 +34,7 @@ from contest.models import (
     ContestPhase,
     Entry,
     EntryFile,
+    EntryResult,
     EntryStatus,
     User,
 )
@@ -461,6 +462,7 @@ class AuthorEntry:
     entry: Entry
     award: Award | None
     certificates: list[Certificate]
+    result: EntryResult | None = None
 
 
 def author_entries(user: User) -> list[AuthorEntry]:
@@ -473,7 +475,10 @@ def author_entries(user: User) -> list[AuthorEntry]:
     published = [e.id for e in entries if e.contest.phase is ContestPhase.PUBLISHED]
     awards: dict[int, Award] = {}
     certificates: dict[int, list[Certificate]] = {}
+    results: dict[int, EntryResult] = {}
     if published:
+        results = {r.entry_id: r for r in db.session.scalars(
+            select(EntryResult).where(EntryResult.entry_id.in_(published)))}
         awards = {a.entry_id: a for a in db.session.scalars(
             select(Award).where(Award.entry_id.in_(published)).options(selectinload(Award.tier))
         )}
@@ -483,7 +488,8 @@ def author_entries(user: User) -> list[AuthorEntry]:
             .options(selectinload(Certificate.document_kind)).order_by(Certificate.document_kind_id)
         ):
             certificates.setdefault(cert.entry_id, []).append(cert)
-    return [AuthorEntry(e, awards.get(e.id), certificates.get(e.id, [])) for e in entries]
+    return [AuthorEntry(e, awards.get(e.id), certificates.get(e.id, []), results.get(e.id))
+            for e in entries]
 
 
 def entry_in_contest(slug: str, code: str) -> Entry | None:

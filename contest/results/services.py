@@ -15,6 +15,7 @@ from contest.domain.ranking import RoundSheets, rank_sheets
 from contest.domain.scoring import CriterionRule, ScoreSheet, format_score, to_decimal
 from contest.domain.tiering import BY_ORGANIZER, SHARED, TierRule
 from contest.extensions import db
+from contest.jobs import jobs
 from contest.models import (
     Assignment,
     Award,
@@ -30,6 +31,7 @@ from contest.models import (
     User,
 )
 from contest.models.types import utcnow
+from contest.results.notify import tell_authors
 
 
 class ResultsError(ValueError):
@@ -330,6 +332,8 @@ def publish(contest: Contest, actor: User | None) -> None:
     contest.phase = ContestPhase.PUBLISHED
     contest.published_at = utcnow()
     record("contest.published", contest=contest, actor=actor, target=contest.slug)
+    # Every author is told, by the worker once this commits.
+    jobs.enqueue_on_commit(tell_authors, contest.id)
 
 
 def tie_resolutions(contest: Contest) -> list[TieResolution]:
