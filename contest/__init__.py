@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.admin import outbox  # noqa: F401  (the outbox page, on the admin blueprint)
     from contest.admin.views import bp as admin_bp
     from contest.auth.views import bp as auth_bp
+    from contest.certificates import design_views  # noqa: F401  (its routes join the blueprint)
     from contest.certificates.views import bp as certificates_bp
     from contest.entries.views import bp as entries_bp
     from contest.judging import corrections, progress, uploads  # noqa: F401  (more judging routes)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from contest.admin.setup import apply_contest_settings
 from contest.auth.links import confirmation_token, reset_token
 from contest.auth.services import upsert_user, user_by_email
+from contest.certificates.designs import check_upload, store_design_file
 from contest.entries.services import EntryFields, allocate_code, make_blind_copy, upload_folder
 from contest.extensions import db
 from contest.mail import queue_mail
@@ -47,6 +48,7 @@ NOT_HTML = {
     "judging.paper_sheets_pdf",
     "certificates.register_xlsx", "certificates.batch_job_file",  # XLSX, PDF
     "certificates.batch_job_status",            # JSON for the progress bar
+    "certificates.design_preview", "certificates.design_file", "certificates.calibration_pdf",
 }
 
 
@@ -130,6 +132,7 @@ def build_site() -> Site:
                          receipt_url="https://contest.example.vn/c/thi-thu/entries/TT-0001")
     receipt.status, receipt.attempts = MailStatus.FAILED, 3
     receipt.last_error = "SMTPRecipientsRefused: {'tacgia@dvk2022.vn': (550, b'5.1.1 Mailbox unavailable')}"
+    store_design_file(cert.document_kind, "scan", check_upload("scan", files.png()), "phôi.png")
     db.session.commit()
     return Site(values=dict(
         published=published.slug, judged=judged.slug, open=open_contest.slug,
@@ -201,6 +204,14 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "certificates.batch_job": [dict(slug=v["published"], job_id=v["job_id"])],
         "certificates.batch_job_status": [dict(slug=v["published"], job_id=v["job_id"])],
         "certificates.batch_job_file": [dict(slug=v["published"], job_id=v["job_id"])],
+        "certificates.design": [dict(slug=v["published"], doc_code=v["doc_code"]),
+                                dict(slug=v["judged"], doc_code=v["doc_code"])],
+        "certificates.design_preview": [dict(slug=v["published"], doc_code=v["doc_code"], fmt="png")],
+        "certificates.design_file": [dict(slug=v["published"], doc_code=v["doc_code"], role="scan")],
+        "certificates.calibration_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],
+        "certificates.printers": [dict(slug=v["published"])],
+        "certificates.preflight_page": [dict(slug=v["published"], doc_code=v["doc_code"]),
+                                        dict(slug=v["judged"], doc_code=v["doc_code"])],
     }
     gets = sorted({r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods})
     unknown = [endpoint for endpoint in gets if endpoint not in args]

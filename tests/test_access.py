@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from contest.auth.services import user_by_email
 from contest.certificates.batches import start_batch
+from contest.certificates.designs import check_upload, store_design_file
 from contest.entries.services import make_blind_copy, upload_folder
 from contest.extensions import db
 from contest.jobs import jobs
@@ -110,6 +111,12 @@ ACCESS = {
     "certificates.recipients": "organizer",
     "certificates.save_recipients": "organizer",
     "certificates.import_recipients": "organizer",
+    "certificates.design": "organizer",
+    "certificates.design_preview": "organizer",
+    "certificates.design_file": "organizer",
+    "certificates.calibration_pdf": "organizer",
+    "certificates.printers": "organizer",
+    "certificates.preflight_page": "organizer",
 }
 
 # Routes whose GET (or, for POST-only routes, POST) is not a plain page view.
@@ -153,6 +160,7 @@ def world(finalized_demo, app):
                        content_type="application/pdf", size=13, sha256="0" * 64)
     make_blind_copy(stored)
     entry.files.append(stored)
+    store_design_file(cert.document_kind, "scan", check_upload("scan", files.png()), "phôi.png")
     sheet = db.session.scalar(select(Assignment).where(Assignment.entry_id == entry.id))
     judge = sheet.judge
     job = start_batch(cert.document_kind, actor=None)
@@ -161,7 +169,7 @@ def world(finalized_demo, app):
     params = dict(slug=contest.slug, code=entry.code, file_id=entry.files[0].id,
                   doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token,
                   judge_id=judge.id, sheet_id=sheet.id, conflict_id=1, mail_id=1, cert_id=cert.id,
-                  job_id=job.id)
+                  job_id=job.id, fmt="png", role="scan")
     users = {"author": author, "judge": judge, "organizer": user_by_email("bantochuc@dvk2022.vn")}
     return params, users
 

@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
+from contest.admin.design_setup import read_design, read_printers
 from contest.audit import record
+from contest.certificates.designs import save_printers, set_design
 from contest.domain.numbering import FormatProblem, NumberFormatError, validate_number_format
 from contest.domain.points import DEFAULT_STEP, STEPS
 from contest.extensions import db
@@ -336,6 +338,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
             read.problem(NOT_A_DATE, where, "date")
             dated = None
         documents.append(dict(
+            design=read_design(r, where, read),
             code=read.text(r, "code", where, limit=_width(DocumentKind.code)),
             title=read.text(r, "title", where, limit=_width(DocumentKind.title)),
             issuer=read.text(r, "issuer", where), preamble=read.text(r, "preamble", where, required=False),
@@ -351,6 +354,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     round_judges, unknown_judges = judges_by_email(rounds)
     errors.extend(unknown_judges)
     tie_breakers = _tie_breakers(read, data, {c[0] for c in criteria}, _round_codes(slug, rounds))
+    printers = read_printers(data, read)
     if errors:
         raise SetupError(errors)
 
@@ -394,9 +398,14 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     db.session.flush()
     tiers_by_code = {t.code: t for t in contest.tiers}
     _sync(contest.documents, DocumentKind, [(d["code"], d) for d in documents],
-          lambda obj, row, pos: _set(obj, **{k: v for k, v in row[1].items() if k != "tiers"},
+          lambda obj, row, pos: _set(obj, **{k: v for k, v in row[1].items() if k not in ("tiers", "design")},
                                      tiers=[tiers_by_code[c] for c in row[1]["tiers"]]))
     db.session.flush()
+    for kind, row in zip(contest.documents, documents):
+        if row["design"]:
+            set_design(kind, row["design"])
+    if printers is not None:
+        save_printers(contest, printers, actor=actor, audit=False)
     record("contest.created" if created else "contest.updated", contest=contest, actor=actor,
            target=slug)
     return contest

@@ -62,8 +62,15 @@ def join_pdfs(parts: Sequence[bytes]) -> PdfWriter:
 
 
 def assemble(designs: Sequence[bytes], text_parts: Sequence[bytes], page_designs: Sequence[int]) -> bytes:
-    """Join ``text_parts`` and draw design ``page_designs[i]`` (a one-page PDF) under page i."""
+    """Join ``text_parts`` and draw design ``page_designs[i]`` (a one-page PDF) under page i.
+
+    Without designs (pre-printed stock) the parts are only joined.
+    """
     writer = join_pdfs(text_parts)
+    if not designs:
+        out = BytesIO()
+        writer.write(out)
+        return out.getvalue()
     if len(writer.pages) != len(page_designs):
         raise ValueError(f"{len(writer.pages)} text pages for {len(page_designs)} certificates")
     stamps = []

@@ -2,15 +2,17 @@
 
 A batch is one WeasyPrint document of texts (fonts are subset once; a large
 batch is one document per core, joined) with each kind's design laid out once
-and stamped under its pages. WeasyPrint may read only files under static/.
+and stamped under its pages. WeasyPrint may read only files under static/ and
+the contest's folder of uploaded design files.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+from io import BytesIO
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -28,23 +30,27 @@ except OSError as exc:  # pragma: no cover - depends on the machine
     ) from exc
 
 from contest.certificates.assembly import assemble
+from contest.certificates.printed import CertificateView, DesignView
 from contest.certificates.fitting import (
-    BODY_HEIGHT_MM,
     ISSUER_SCALES,
     SCALES,
+    FontFiles,
     body_height_mm,
     choose_scale,
     issuer_fit,
+    shipped_font,
 )
+from contest.certificates.layouts import ZOOM, frame_svg, geometry
+from contest.certificates.stock import stock_page
 from contest.certificates.wording import (
-    WORK_LABEL,
-    contest_line,
     dateline,
+    default_texts,
     lookup_address,
-    no_orphan,
-    quoted,
-    recipient_names,
+    placeholder_values,
+    shared_values,
+    text_runs,
 )
+from contest.domain.designs import BODY_LINES, fill_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "certificates"
@@ -54,37 +60,13 @@ QR_ERROR_LEVEL = "m"
 PAGES_PER_WORKER = 40
 
 
-@dataclass(frozen=True)
-class CertificateView:
-    """Everything printed on one certificate, as plain values."""
-
-    title: str
-    issuer_lines: tuple[str, ...]
-    preamble: str
-    recipient: str
-    unit: str
-    entry_title: str
-    prize: str
-    contest_name: str
-    place: str
-    day: int
-    month: int
-    year: int
-    signer_title_lines: tuple[str, ...]
-    signer_name: str
-    number: str
-    verify_url: str
-    # A recognition list's reason line, printed in place of an entry's title.
-    reason: str = ""
-
-
 class StaticOnlyFetcher(URLFetcher):
-    """Serves files under one folder and inline data: URLs; refuses everything else."""
+    """Serves files under the given folders and inline data: URLs; refuses everything else."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *more_roots: Path):
         # fail_on_errors: a refused URL stops the rendering instead of leaving a hole.
         super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
-        self.root = root.resolve()
+        self.roots = [r.resolve() for r in (root, *more_roots)]
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -92,9 +74,14 @@ class StaticOnlyFetcher(URLFetcher):
         if not url.startswith("file:"):
             raise ValueError(f"refused: {url}")
         path = Path(url2pathname(urlsplit(url).path)).resolve()
-        if not path.is_relative_to(self.root):
-            raise ValueError(f"refused: {url} is outside {self.root}")
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"refused: {url} is outside {', '.join(map(str, self.roots))}")
         return super().fetch(url, headers)
+
+
+def fetcher_for(views: Sequence[CertificateView], static_dir: Path) -> StaticOnlyFetcher:
+    folders = {Path(v.design.files_dir) for v in views if v.design.files_dir}
+    return StaticOnlyFetcher(static_dir, *sorted(folders))
 
 
 def qr_code(url: str) -> segno.QRCode:
@@ -109,32 +96,61 @@ def qr_data_uri(url: str) -> str:
     return qr_code(url).png_data_uri(scale=1, border=0)
 
 
-def page_context(view: CertificateView, fonts_dir: Path) -> dict:
-    """The printed texts of one certificate and the type scale they fit in."""
-    names = recipient_names(view.recipient)
-    texts = {
-        "preamble": view.preamble,
-        # Measured as the template sets it: no line break inside a person's name.
-        "recipient": (", ".join(name.replace(" ", "\u00a0") for name in names)
-                      if len(names) > 1 else view.recipient),
-        "unit": no_orphan(f"Đơn vị: {view.unit}") if view.unit else "",
-        "work": (f"{WORK_LABEL} {no_orphan(quoted(view.entry_title))}" if view.entry_title
-                 else no_orphan(view.reason)),
-        "prize": f"Đạt {view.prize}".upper() if view.prize else "",
-        "contest": contest_line(view.contest_name),
-    }
-    fit = choose_scale(texts, fonts_dir)
-    issuer_step, number_top = issuer_fit(view.issuer_lines, fonts_dir)
+def body_texts(view: CertificateView) -> dict:
+    """The body lines of one certificate as runs, and as the plain text the fitter measures."""
+    design = dict(view.design.texts)
+    defaults = default_texts(view.contest_name)
+    values = placeholder_values(view)
+    lines = {}
+    for name in BODY_LINES:
+        template = view.preamble if name == "preamble" else design.get(name, defaults[name])
+        if name == "work" and not view.entry_title and view.reason:
+            template = view.reason.replace("{", "(").replace("}", ")")  # a recognition list's reason line
+        runs = text_runs(name, template, values)
+        if runs:
+            lines[name] = runs
+    return lines
+
+
+def measured(runs) -> str:
+    """A line as the fitter measures it: no line break inside a co-author's name."""
+    return "".join(
+        ", ".join(n.replace(" ", "\u00a0") for n in run.names) if len(run.names) > 1 else run.text
+        for run in runs
+    )
+
+
+def fit_body(view: CertificateView, fonts: FontFiles) -> dict:
+    """The body's lines, the type scale they fit in and how far down they sit."""
+    box = geometry(view.design.layout, view.design.orientation).body
+    lines = body_texts(view)
+    texts = {name: measured(runs) for name, runs in lines.items()}
+    fit, fits = choose_scale(texts, fonts, box.width, box.height)
     # Short texts sit a little above the middle of the body box, not under the title.
-    spare = max(0.0, BODY_HEIGHT_MM - body_height_mm(texts, SCALES[fit], fonts_dir))
+    spare = max(0.0, box.height - body_height_mm(texts, SCALES[fit], fonts, box.width))
+    return dict(lines=lines, texts=texts, fit=fit, fits=fits, offset_mm=round(spare * 0.3))
+
+
+def file_url(path: str, shipped: str) -> str:
+    return Path(path).resolve().as_uri() if path else shipped
+
+
+def page_context(view: CertificateView, static_dir: Path) -> dict:
+    """The printed texts of one certificate, the type scale they fit in and where the blocks go."""
+    design = view.design
+    fonts = design.font_paths(static_dir)
+    shape = geometry(design.layout, design.orientation)
+    shared = shared_values(view)
+    issuer_lines = tuple(fill_text(line, shared) for line in view.issuer_lines)
+    issuer_step, number_top = issuer_fit(issuer_lines, fonts, shape.issuer.top, shape.issuer.width,
+                                         shape.number_max_top)
     return dict(
         asdict(view),
-        texts=texts,
-        recipient_names=names,
-        work_label=WORK_LABEL,
-        entry_quoted=no_orphan(quoted(view.entry_title)),
-        fit=fit,
-        offset_mm=round(spare * 0.3),
+        **fit_body(view, fonts),
+        title=fill_text(view.title, shared),
+        issuer_lines=issuer_lines,
+        signer_title_lines=tuple(fill_text(line, shared) for line in view.signer_title_lines),
+        signer_name=fill_text(view.signer_name, shared),
         issuer_fit=issuer_step,
         # In tenths of a millimetre: a class name per position, shared by a kind's pages.
         number_top=round(number_top * 10),
@@ -152,27 +168,49 @@ _environment = Environment(
 )
 
 
+def font_faces(design: DesignView, static_dir: Path) -> list[dict]:
+    faces = design.font_paths(static_dir)
+    family = "Uploaded Font" if design.font == "uploaded" and design.font_files else design.font
+    if family == "uploaded":
+        family = "Noto Serif"
+    return [dict(url=path.resolve().as_uri(), bold=bold, italic=italic, family=family)
+            for path, (bold, italic) in zip(faces, ((0, 0), (1, 0), (0, 1), (1, 1)))]
+
+
 def certificates_html(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR,
                       layer: str = "full") -> str:
-    """The certificate document; ``layer`` is "full", "design" or "text" (see document.html)."""
-    fonts_dir = static_dir / "fonts"
-    pages = [page_context(v, fonts_dir) for v in views]
+    """The certificate document; ``layer`` is "full", "design" or "text" (see document.html).
+
+    All ``views`` share one design (a batch is one kind); stock prints have their own page.
+    """
+    design = views[0].design
+    if design.mode == "stock":
+        return stock_page(_environment, views, static_dir, font_faces(design, static_dir))
+    pages = [page_context(v, static_dir) for v in views]
+    shape = geometry(design.layout, design.orientation)
     return _environment.get_template("document.html").render(
         certificates=pages, scales=SCALES, issuer_scales=ISSUER_SCALES, layer=layer,
         max_offset_mm=max(p["offset_mm"] for p in pages),
         number_tops=sorted({p["number_top"] for p in pages}),
+        g=shape, fonts=font_faces(design, static_dir),
+        frame=frame_svg(*shape.page),
+        emblem=file_url(design.emblem, "certificates/emblem.svg"),
+        signature=file_url(design.signature, ""), seal=file_url(design.seal, ""),
     )
 
 
 def render_document(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR,
                     layer: str = "full") -> bytes:
-    """``views`` as one WeasyPrint document: one A4 landscape page each, in order."""
+    """``views`` as one WeasyPrint document: one page each, in order."""
     html = HTML(
         string=certificates_html(views, static_dir, layer),
         base_url=static_dir.resolve().as_uri() + "/",
-        url_fetcher=StaticOnlyFetcher(static_dir),
+        url_fetcher=fetcher_for(views, static_dir),
     )
-    return html.write_pdf(font_config=FontConfiguration())
+    design = views[0].design
+    # A3 is A4's layout at √2; stock positions are real millimetres on the sheet.
+    zoom = 1.0 if design.mode == "stock" else ZOOM[design.paper]
+    return html.write_pdf(font_config=FontConfiguration(), zoom=zoom)
 
 
 def render_text_layer(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR) -> bytes:
@@ -182,7 +220,8 @@ def render_text_layer(views: Sequence[CertificateView], static_dir: Path = STATI
 def design_of(view: CertificateView) -> tuple:
     """What the design layer prints: certificates equal in this share one design page."""
     return (view.title, view.issuer_lines, view.place, view.day, view.month, view.year,
-            view.signer_title_lines, view.signer_name, lookup_address(view.verify_url))
+            view.signer_title_lines, view.signer_name, lookup_address(view.verify_url), view.contest_name,
+            view.design)
 
 
 def worker_count(pages: int) -> int:
@@ -213,13 +252,16 @@ def render_certificates(
     """
     if not views:
         raise ValueError("no certificates to render")
+    if len({v.design for v in views}) > 1:
+        raise ValueError("a batch is printed with one design")
     design_index: dict[tuple, int] = {}
     first_of_design: list[CertificateView] = []
     for view in views:
         if design_of(view) not in design_index:
             design_index[design_of(view)] = len(first_of_design)
             first_of_design.append(view)
-    designs = [render_document([view], static_dir, "design") for view in first_of_design]
+    stock = views[0].design.mode == "stock"
+    designs = [] if stock else [render_document([view], static_dir, "design") for view in first_of_design]
 
     processes = worker_count(len(views)) if workers is None else min(workers, len(views))
     size = -(-len(views) // max(processes, 1))
@@ -231,4 +273,34 @@ def render_certificates(
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=_worker_context()) as pool:
             others = [pool.submit(render_text_layer, chunk, static_dir) for chunk in chunks[1:]]
             text_parts = [render_text_layer(chunks[0], static_dir)] + [f.result() for f in others]
+    if stock:  # pre-printed stock: the texts alone, nothing under them
+        return assemble([], text_parts, [])
     return assemble(designs, text_parts, [design_index[design_of(v)] for v in views])
+
+
+def render_preview(view: CertificateView, static_dir: Path = STATIC_DIR, dpi: int = 72) -> bytes:
+    """One certificate as a PNG (a stock print on a transparent sheet, to lie over the form's scan)."""
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(render_document([view], static_dir))
+    try:
+        page = document[0]
+        stock = view.design.mode == "stock"
+        bitmap = page.render(scale=dpi / 72, fill_color=(255, 255, 255, 0 if stock else 255))
+        image: Image.Image = bitmap.to_pil()
+        page.close()
+    finally:
+        document.close()
+    out = BytesIO()
+    image.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def render_calibration(design: DesignView, printer_name: str = "", static_dir: Path = STATIC_DIR) -> bytes:
+    """The calibration sheet: a millimetre grid and crosshairs at known places, with the offset applied."""
+    from contest.certificates.stock import calibration_html
+
+    html = HTML(string=calibration_html(_environment, design, static_dir, printer_name),
+                base_url=static_dir.resolve().as_uri() + "/", url_fetcher=StaticOnlyFetcher(static_dir))
+    return html.write_pdf(font_config=FontConfiguration())

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from contest.certificates.rendering import CertificateView
+from contest.certificates.designs import design_view
+from contest.certificates.printed import CertificateView, DesignView
 from contest.domain.numbering import format_number
 from contest.extensions import db
 from contest.domain.recipients import names_on_certificates
@@ -22,6 +23,7 @@ from contest.models import (
     DocumentKind,
     Entry,
     EntryStatus,
+    Printer,
     Recipient,
 )
 
@@ -215,7 +217,16 @@ def verify_url(cert: Certificate) -> str:
     return f"{public_base_url()}/verify/{cert.token}"
 
 
-def certificate_view(cert: Certificate) -> CertificateView:
+def certificate_views(certs: list[Certificate], printer: Printer | None = None) -> list[CertificateView]:
+    """The plain data of a batch, its kind's design read once."""
+    designs: dict[int, DesignView] = {}
+    for cert in certs:
+        if cert.document_kind_id not in designs:
+            designs[cert.document_kind_id] = design_view(cert.document_kind, printer)
+    return [certificate_view(c, designs[c.document_kind_id]) for c in certs]
+
+
+def certificate_view(cert: Certificate, design: DesignView | None = None) -> CertificateView:
     """The plain data a certificate template may use, and nothing else."""
     kind = cert.document_kind
     contest = kind.contest
@@ -240,4 +251,33 @@ def certificate_view(cert: Certificate) -> CertificateView:
         number=cert.number,
         verify_url=verify_url(cert),
         reason=cert.reason,
+        design=design if design is not None else design_view(kind),
     )
+
+
+def preview_view(kind: DocumentKind, design: DesignView, shared: dict | None = None) -> CertificateView:
+    """The certificate the design page shows: the kind's first issued one, else a sample;
+    ``shared`` holds unsaved title, issuer, preamble and signer texts."""
+    first = db.session.scalar(
+        select(Certificate).where(Certificate.document_kind_id == kind.id).order_by(Certificate.seq).limit(1))
+    if first is not None:
+        view = certificate_view(first, design)
+    else:
+        contest = kind.contest
+        today = (kind.dated or datetime.now(contest.tz).date())
+        view = CertificateView(
+            title=kind.title, issuer_lines=tuple(kind.issuer.splitlines()), preamble=kind.preamble,
+            recipient="Nguyễn Thị Thuỳ Dương", unit="Mặt trận Tổ quốc xã Tân Tiến",
+            entry_title="Dân vận khéo trong xây dựng nông thôn mới kiểu mẫu ở xã Kiền Bái",
+            prize=kind.tiers[0].name if kind.tiers else "Giải A", contest_name=contest.name,
+            place=contest.place, day=today.day, month=today.month, year=today.year,
+            signer_title_lines=tuple(kind.signer_title.splitlines()), signer_name=kind.signer_name,
+            number=format_number(kind.number_format, 1, today.year) if kind.number_format else "01",
+            verify_url=f"{public_base_url()}/verify/sample", design=design,
+        )
+    if shared:
+        view = replace(
+            view, title=shared["title"], issuer_lines=tuple(shared["issuer"].splitlines()),
+            preamble=shared["preamble"], signer_title_lines=tuple(shared["signer_title"].splitlines()),
+            signer_name=shared["signer_name"])
+    return view

@@ -20,6 +20,7 @@ from contest.models.contests import (
     Recipient,
     document_kind_tiers,
 )
+from contest.models.designs import CertificateDesign, DesignFile, Printer
 from contest.models.entries import (
     COMPETING,
     AuthorKind,
@@ -53,6 +54,7 @@ from contest.models.users import Role, User, UserRole
 __all__ = [
     "COMPETING", "AdvanceReason", "AdvanceRule", "Advancement", "Assignment", "AuditEvent", "AuthorKind", "Award", "AwardedTo",
     "BlindStatus", "Category", "Certificate", "CertificateStatus", "Recipient",
+    "CertificateDesign", "DesignFile", "Printer",
     "Conflict", "ConflictSource", "Contest", "ContestPhase", "Criterion", "DocumentKind", "Entry", "EntryAuthor",
     "EntryFile", "EntryResult", "EntryStatus", "Job", "JobStatus", "MailStatus", "OutgoingMail", "PrizeTier", "Role", "Round", "RoundStatus", "Score", "ScoreChange", "ScoreMethod",
     "ResultSnapshot", "ScoreSource", "ScreeningReason", "TieResolution",

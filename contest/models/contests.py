@@ -14,6 +14,7 @@ from contest.extensions import db
 from contest.models.types import FixedPoint, UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
+    from contest.models.designs import CertificateDesign, Printer
     from contest.models.judging import Round
 
 
@@ -67,6 +68,9 @@ class Contest(db.Model):
     )
     rounds: Mapped[list[Round]] = relationship(
         back_populates="contest", order_by="Round.number", cascade="all, delete-orphan"
+    )
+    printers: Mapped[list[Printer]] = relationship(
+        back_populates="contest", order_by="Printer.name", cascade="all, delete-orphan"
     )
 
     @property
@@ -199,6 +203,9 @@ class DocumentKind(db.Model):
     last_seq: Mapped[int] = mapped_column(default=0)
 
     contest: Mapped[Contest] = relationship(back_populates="documents")
+    design: Mapped[CertificateDesign | None] = relationship(
+        back_populates="kind", cascade="all, delete-orphan", uselist=False
+    )
     tiers: Mapped[list[PrizeTier]] = relationship(
         secondary=document_kind_tiers, order_by="PrizeTier.position"
     )

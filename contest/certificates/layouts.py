@@ -1,0 +1,129 @@
+"""Where each block of a designed certificate goes, per layout and orientation (mm on A4).
+
+A3 is the same layout printed with a √2 zoom, so every position here is for
+A4; the fitter measures against these boxes and document.html places the
+blocks with them, so the two can never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import sqrt
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    width: float
+    height: float = 0.0
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The blocks of one layout on an A4 sheet, in millimetres from its top left corner."""
+
+    page: tuple[float, float]
+    issuer: Box
+    number_max_top: float  # the number line must start above this (it sits under the issuer)
+    nation: Box
+    title: Box
+    body: Box
+    qr: Box
+    verify: Box
+    signature: Box  # height: where the signer's name goes inside the block
+    emblem: Box  # width = height
+    issuer_align: str = "center"
+    nation_pt: float = 11.0
+
+    @property
+    def signature_image(self) -> Box:
+        """The handwritten signature: between the signer's title and name."""
+        width = 62.0
+        return Box(self.signature.left + (self.signature.width - width) / 2,
+                   self.signature.top + 15.0, width, 22.0)
+
+    @property
+    def seal(self) -> Box:
+        """The seal overlaps the left third of the signature, as it is stamped."""
+        size = 34.0
+        image = self.signature_image
+        return Box(image.left - 8.0, self.signature.top + 12.0, size, size)
+
+
+GEOMETRIES = {
+    ("administrative", "landscape"): Geometry(
+        page=(297.0, 210.0),
+        issuer=Box(21.0, 19.0, 108.0), number_max_top=35.5,
+        nation=Box(160.0, 19.0, 118.0),
+        title=Box(30.0, 42.0, 237.0),
+        body=Box(41.0, 57.5, 215.0, 84.0),
+        qr=Box(22.0, 157.0, 50.0), verify=Box(22.0, 184.5, 50.0),
+        signature=Box(163.0, 145.0, 112.0, 40.5),
+        emblem=Box(139.5, 13.0, 18.0, 18.0),
+    ),
+    ("administrative", "portrait"): Geometry(
+        page=(210.0, 297.0),
+        issuer=Box(17.0, 19.0, 84.0), number_max_top=40.0,
+        nation=Box(103.0, 19.0, 91.0),
+        title=Box(15.0, 66.0, 180.0),
+        body=Box(20.0, 86.0, 170.0, 118.0),
+        qr=Box(18.0, 226.0, 50.0), verify=Box(18.0, 253.5, 50.0),
+        signature=Box(95.0, 212.0, 100.0, 40.5),
+        emblem=Box(96.0, 44.0, 18.0, 18.0),
+        nation_pt=9.5,
+    ),
+    ("centred", "landscape"): Geometry(
+        page=(297.0, 210.0),
+        issuer=Box(22.0, 147.0, 88.0), number_max_top=163.0,
+        nation=Box(40.0, 34.0, 217.0),
+        title=Box(30.0, 50.0, 237.0),
+        body=Box(41.0, 67.0, 215.0, 76.0),
+        qr=Box(112.0, 158.0, 40.0), verify=Box(107.0, 186.0, 50.0),
+        signature=Box(163.0, 147.0, 112.0, 40.5),
+        emblem=Box(139.5, 14.0, 18.0, 18.0),
+        issuer_align="left",
+    ),
+    ("centred", "portrait"): Geometry(
+        page=(210.0, 297.0),
+        issuer=Box(15.0, 212.0, 76.0), number_max_top=228.0,
+        nation=Box(15.0, 38.0, 180.0),
+        title=Box(15.0, 56.0, 180.0),
+        body=Box(20.0, 75.0, 170.0, 128.0),
+        qr=Box(28.0, 236.0, 40.0), verify=Box(23.0, 264.0, 50.0),
+        signature=Box(95.0, 212.0, 100.0, 40.5),
+        emblem=Box(96.0, 17.0, 18.0, 18.0),
+        issuer_align="left",
+    ),
+}
+
+ZOOM = {"A4": 1.0, "A3": sqrt(2)}
+
+
+def geometry(layout: str, orientation: str) -> Geometry:
+    return GEOMETRIES[(layout, orientation)]
+
+
+def frame_svg(width: float, height: float) -> str:
+    """The decorative frame for a sheet of ``width`` × ``height`` mm (a page background)."""
+    cx, cy = width / 2, height * 0.53
+    star = " ".join(f"{cx + dx:.1f},{cy + dy:.1f}" for dx, dy in (
+        (0, -44), (10.3, -12.3), (43.6, -12.3), (16.6, 7.3), (26.9, 39), (0, 19.4),
+        (-26.9, 39), (-16.6, 7.3), (-43.6, -12.3), (-10.3, -12.3)))
+    rects = "".join(
+        f'<rect x="{inset}" y="{inset}" width="{width - 2 * inset:.1f}" height="{height - 2 * inset:.1f}" '
+        f'fill="none" stroke="{colour}" stroke-width="{stroke}"/>'
+        for inset, colour, stroke in ((7, "#8f1d21", 2.6), (10.4, "#8f1d21", 0.45),
+                                      (12.6, "#c79a3b", 1), (14.2, "#c79a3b", 0.3)))
+    corners = ((18.5, 12.6), (width - 18.5, 12.6), (18.5, height - 24.4), (width - 18.5, height - 24.4))
+    gold = "".join(f'<path d="M{x:.1f} {y:.1f} l5.9 5.9 -5.9 5.9 -5.9 -5.9z"/>' for x, y in corners)
+    red = "".join(f'<path d="M{x:.1f} {y + 3.2:.1f} l2.7 2.7 -2.7 2.7 -2.7 -2.7z"/>' for x, y in corners)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
+        f'viewBox="0 0 {width} {height}">'
+        f'<circle cx="{cx}" cy="{cy}" r="52" fill="none" stroke="#c79a3b" stroke-width="1.6" opacity="0.13"/>'
+        f'<polygon fill="#c79a3b" opacity="0.07" points="{star}"/>{rects}'
+        f'<g fill="#c79a3b">{gold}<path d="M{cx} {height - 16.6} l4 4 -4 4 -4 -4z"/></g>'
+        f'<g fill="#8f1d21">{red}</g>'
+        f'<path d="M{cx - 30.5} {height - 12.6} h24 M{cx + 6.5} {height - 12.6} h24" '
+        f'stroke="#c79a3b" stroke-width="0.5"/></svg>'
+    )
