@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.auth.access import role_required
@@ -67,8 +68,10 @@ def batch_pdf(slug: str, doc_code: str):
     issued = certificates_of(kind)
     if not issued:
         abort(404)
-    pdf = render_certificates([certificate_view(c) for c in issued])
-    return pdf_response(pdf, f"{contest.slug}-{kind.code}.pdf")
+    views = printable_views(contest, issued)
+    if views is None:
+        return redirect(url_for(".preflight_page", slug=slug, doc_code=doc_code))
+    return pdf_response(render_certificates(views), f"{contest.slug}-{kind.code}.pdf")
 
 
 @bp.get("/c/<slug>/organize/certificates/<doc_code>/<int:seq>.pdf")
@@ -79,8 +82,26 @@ def single_pdf(slug: str, doc_code: str, seq: int):
     cert = certificate_of(kind, seq)
     if cert is None:
         abort(404)
-    pdf = render_certificates([certificate_view(cert)])
-    return pdf_response(pdf, f"{contest.slug}-{kind.code}-{seq:02d}.pdf")
+    views = printable_views(contest, [cert])
+    if views is None:
+        return redirect(url_for(".preflight_page", slug=slug, doc_code=doc_code))
+    return pdf_response(render_certificates(views), f"{contest.slug}-{kind.code}-{seq:02d}.pdf")
+
+
+def printable_views(contest: Contest, certs: list):
+    """The certificates' plain data for the chosen printer (``?printer=``), or None after
+    flashing why when the preflight finds one that cannot print."""
+    from contest.certificates.designs import printer_of
+    from contest.certificates.preflight import preflight
+    from contest.certificates.services import certificate_views
+
+    views = certificate_views(certs, printer_of(contest, request.args.get("printer", type=int)))
+    refused = [check.number for check in preflight(views) if check.blocked]
+    if refused:
+        flash(_("Not printed: %(numbers)s cannot print as they are (see below).", numbers=", ".join(refused)),
+              "danger")
+        return None
+    return views
 
 
 @bp.post("/c/<slug>/organize/certificates/<doc_code>/batch")
