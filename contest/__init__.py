@@ -28,6 +28,7 @@ def create_app(config_class: type = Config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     ensure_instance(app)
     register_extensions(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.certificates import design_views  # noqa: F401  (its routes join the blueprint)
     from contest.certificates.views import bp as certificates_bp
     from contest.entries.views import bp as entries_bp
+    from contest.admin import imports, new_contest  # noqa: F401  (more organizer routes)
     from contest.judging import corrections, progress, uploads  # noqa: F401  (more judging routes)
     from contest.judging.views import bp as judging_bp
     from contest.public.views import bp as public_bp
@@ -112,6 +114,13 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (public_bp, auth_bp, entries_bp, judging_bp, admin_bp, secretariat_bp, results_bp,
                       certificates_bp):
         app.register_blueprint(blueprint)
+
+
+def register_input_checks(app: Flask) -> None:
+    """Before the routes: their ``<int:…>`` parts are bounded by what the database holds."""
+    from contest.bad_input import register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,7 +5,6 @@ SQLite file under instance/) and commits only when it succeeds.
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -110,13 +109,14 @@ def setup(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_entries(slug: str, file: Path) -> None:
-    """Import entries from CSV; re-importing a code updates that entry."""
+    """Import entries from CSV or XLSX; re-importing a code updates that entry."""
     from contest.entries.importing import import_entries as run_import
     from contest.importing import CsvImportError
 
     contest = _contest(slug)
     try:
-        summary = run_import(contest, file.read_bytes())
+        with force_locale("en"):
+            summary = run_import(contest, file.read_bytes(), filename=file.name)
     except CsvImportError as exc:
         _fail(exc.errors)
     db.session.commit()
@@ -137,8 +137,9 @@ def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -
 
     contest = _contest(slug)
     try:
-        summary = run_import(contest, file.read_bytes(), create_judges=create_judges,
-                             overwrite=overwrite, filename=file.name)
+        with force_locale("en"):
+            summary = run_import(contest, file.read_bytes(), create_judges=create_judges,
+                                 overwrite=overwrite, filename=file.name)
     except CsvImportError as exc:
         _fail(exc.errors)
     db.session.commit()
@@ -168,10 +169,11 @@ def results(slug: str, fmt: str, snapshot: bool) -> None:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["code"])
-        writer.writeheader()
-        for r in records:
-            writer.writerow({**r, "authors": "; ".join(r["authors"])})
+        from contest.exporting import write_csv_rows
+
+        header = list(records[0]) if records else ["code"]
+        write_csv_rows(sys.stdout, header, [["; ".join(r[k]) if k == "authors" else r[k] for k in header]
+                                            for r in records])
         return
     for r in records:
         rank = r["rank"] if r["rank"] is not None else "-"

@@ -21,12 +21,46 @@ class CatalogTranslations:
         return get_translations().ngettext(singular, plural, n)
 
 
+def refuse_bad_input(form, field) -> None:
+    """A validator every field gets: no control characters (PostgreSQL cannot store a NUL),
+    no whole number past what the database holds."""
+    from flask_babel import gettext as _
+
+    from contest.bad_input import LARGEST_INTEGER, has_control_characters
+
+    typed = [value for value in (field.raw_data or []) if isinstance(value, str)]
+    if any(has_control_characters(value) for value in typed):
+        raise wtforms.ValidationError(_("Remove the control characters (such as NUL) from this field."))
+    data = field.data
+    if isinstance(field, wtforms.IntegerField) and data is not None and abs(data) > LARGEST_INTEGER:
+        raise wtforms.ValidationError(_("This number is too large."))
+    if isinstance(field, wtforms.DecimalField) and data is not None and (
+            not data.is_finite() or abs(data) >= 10**12):
+        raise wtforms.ValidationError(_("This number is too large."))
+
+
+def _with_input_check(field):
+    """``field`` with ``refuse_bad_input`` first among its validators (rows and sub-forms get theirs
+    when their own form binds them)."""
+    if not isinstance(field, (wtforms.FieldList, wtforms.FormField)):
+        field.validators = [refuse_bad_input, *field.validators]
+    return field
+
+
 class Form(FlaskForm):
-    """A page's form: CSRF-protected, messages from the catalog."""
+    """A page's form: CSRF-protected, messages from the catalog, bad input refused field by field.
+
+    Every text field refuses control characters, every number past what the
+    database holds is refused: a form error beside the field, and what was
+    typed stays in the form.
+    """
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return CatalogTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            return _with_input_check(super().bind_field(form, unbound_field, options))
 
 
 class SubForm(wtforms.Form):
@@ -35,6 +69,9 @@ class SubForm(wtforms.Form):
     class Meta:
         def get_translations(self, form):
             return CatalogTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            return _with_input_check(unbound_field.bind(form=form, **options))
 
 
 def N_(message: str) -> str:

@@ -24,6 +24,20 @@ def ascii_fold(text: str) -> str:
 IDENTITY = [NAME, ascii_fold(NAME), ORGANIZATION, ascii_fold(ORGANIZATION), EMAIL, PHONE]
 
 
+def workbook(rows: list[list], title: str = "Trang 1") -> bytes:
+    """A workbook whose first sheet, named ``title``, holds ``rows``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def views(data: bytes) -> list[bytes]:
     """The bytes as stored, and what a reader decodes from them: every zip member,
     every PDF stream, so compression hides nothing."""

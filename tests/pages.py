@@ -49,6 +49,7 @@ NOT_HTML = {
     "certificates.register_xlsx", "certificates.batch_job_file",  # XLSX, PDF
     "certificates.batch_job_status",            # JSON for the progress bar
     "certificates.design_preview", "certificates.design_file", "certificates.calibration_pdf",
+    "admin.entries_xlsx",                       # a workbook
 }
 
 
@@ -183,10 +184,14 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "judging.import_scores_page": [dict(slug=v["judged"]), dict(slug=v["published"])],
         "judging.paper_sheets_pdf": [dict(slug=v["judged"])],
         "admin.index": [{}],
+        "admin.new_contest": [{}, dict(copy=v["published"])],
         "admin.dashboard": [dict(slug=v["open"]), dict(slug=v["judged"]), dict(slug=v["published"])],
         "admin.settings": [dict(slug=v["judged"])],
         "admin.outbox": [{}, dict(status="failed")],
-        "admin.entries": [dict(slug=v["judged"])],
+        "admin.entries": [dict(slug=v["judged"]), dict(slug=v["judged"], q="nguyen", sort="title", dir="desc"),
+                          dict(slug=v["judged"], page=5)],
+        "admin.entries_xlsx": [dict(slug=v["judged"])],
+        "admin.import_entries_page": [dict(slug=v["open"]), dict(slug=v["published"])],
         "admin.entry": [dict(slug=v["judged"], code=v["judged_code"])],
         "secretariat.screening": [dict(slug=v["open"]), dict(slug=v["judged"], show="all")],
         "secretariat.paper_entry": [dict(slug=v["open"])],

@@ -82,9 +82,11 @@ ACCESS = {
     "judging.add_judge_account": "organizer",
     "judging.assign": "organizer",
     "admin.index": "organizer",
+    "admin.new_contest": "organizer",
     "admin.dashboard": "organizer",
     "admin.settings": "organizer",
     "admin.entries": "organizer",
+    "admin.entries_xlsx": "organizer",
     "admin.entry": "organizer",
     "secretariat.screening": "organizer",
     "secretariat.paper_entry": "organizer",
@@ -92,6 +94,8 @@ ACCESS = {
     "admin.start_judging_now": "organizer",
     "admin.outbox": "organizer",
     "admin.retry_outgoing": "organizer",
+    "admin.import_entries_page": "organizer",
+    "admin.apply_entry_import_page": "organizer",
     "results.ranking": "organizer",
     "results.resolve": "organizer",
     "results.finalize_results": "organizer",
@@ -133,6 +137,7 @@ ORGANIZER_ACTIONS = {
     "admin.release_file", "judging.apply_import", "admin.retry_outgoing",
     "certificates.start_batch", "certificates.revoke_certificate", "certificates.reissue_certificate",
     "certificates.save_recipients", "certificates.import_recipients",
+    "admin.release_file", "judging.apply_import", "admin.retry_outgoing", "admin.apply_entry_import_page",
     # The judge's own actions on a sheet of a finalized contest: refused with a message.
     "judging.autosave", "judging.conflict",
 }

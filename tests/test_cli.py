@@ -232,6 +232,18 @@ def test_results_csv(runner, tied):
     assert (rows[0]["score"], rows[0]["tier"], rows[1]["boundary_tie"]) == ("90.00", "A", "True")
 
 
+def test_results_csv_never_holds_a_formula(runner, tied):
+    entry = db.session.scalar(select(Entry).where(Entry.code == "TT-0001"))
+    entry.title = '=HYPERLINK("http://evil.example","Bấm vào")'
+    entry.set_authors(["@SUM(A1)", "-2+3", "+84 912 345 678"])
+    db.session.commit()
+    result = invoke(runner, "results", "thi-thu", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(result.output)) if r["code"] == "TT-0001")
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","Bấm vào")'
+    assert row["authors"] == "'@SUM(A1); -2+3; +84 912 345 678"
+    assert row["score"] == "90.00"
+
+
 def test_results_of_an_unknown_contest(runner, app):
     result = invoke(runner, "results", "khong-co")
     assert result.exit_code == 1

@@ -276,14 +276,6 @@ def test_bad_files_are_refused(import_entries, write_csv, lines, message):
     assert count(Entry) == 0
 
 
-def test_a_file_that_is_not_utf8_is_refused(import_entries, write_csv):
-    raw = "\n".join(GOOD_ENTRIES).encode("cp1258", errors="replace")
-    result = import_entries(write_csv(raw=raw))
-    assert result.exit_code == 1
-    assert "not UTF-8" in result.output
-    assert count(Entry) == 0
-
-
 def test_an_unknown_contest_is_refused(import_entries, write_csv):
     result = import_entries(write_csv(*GOOD_ENTRIES), slug="khong-co")
     assert result.exit_code == 1

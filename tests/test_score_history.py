@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.judging.services import assign_judges, save_sheet, start_judging
 from contest.models import Assignment, AuditEvent, Role, Score, ScoreChange
+from tests import files
 from tests.conftest import csrf_token, post_form
 
 
@@ -135,16 +136,7 @@ def test_the_history_pages_read_back_every_change_in_fixed_queries(client, login
 
 
 def xlsx_file(rows: list[list], title: str = "Điểm") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return files.workbook(rows, title)
 
 
 def test_import_scores_reads_xlsx_and_names_sheet_row_and_column(runner, tmp_path, scored):

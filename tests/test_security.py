@@ -42,7 +42,11 @@ def test_the_language_switch_never_leaves_the_site(client, target):
     from urllib.parse import quote
 
     for query in (target, quote(target, safe="")):
-        location = _location(client.get("/lang/en?next=" + query))
+        response = client.get("/lang/en?next=" + query)
+        if "\x00" in target:
+            assert response.status_code == 400  # an address with a NUL is refused outright
+            continue
+        location = _location(response)
         assert location == "/", (query, location)
 
 
@@ -53,6 +57,9 @@ def test_login_never_leaves_the_site(client, make_user, target):
     user = make_user()
     response = post_form(client, "/auth/login?next=" + quote(target, safe=""),
                          {"email": user.email, "password": PASSWORD}, form_page="/auth/login")
+    if "\x00" in target:
+        assert response.status_code == 400  # an address with a NUL is refused outright
+        return
     assert _location(response).endswith("/my/entries")
 
 

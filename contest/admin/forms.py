@@ -1,11 +1,13 @@
-"""Organizer forms: the contest settings and the entries search."""
+"""Organizer forms: the contest settings, the entries search and the entries import."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -18,10 +20,12 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from contest.admin.entries_list import ENTRY_SORTS, EntryFilter
 from contest.admin.setup import CLOSES_BEFORE_OPENS, SetupProblem
 from contest.forms import Form, SubForm
 from contest.models import Contest, EntryStatus
@@ -160,35 +164,137 @@ class SettingsForm(Form):
             },
         }
 
+    # The settings-file keys of this form's own fields, and its lists of rows with their headings.
+    top_fields = TOP_FIELDS
+    sections = SECTIONS
+
+    def _section_rows(self) -> dict[str, list]:
+        """Each list's rows as the settings were built from them (row n of a problem is n here)."""
+        return {
+            "criteria": self._kept(self.criteria),
+            "tiers": self._kept_tiers(),
+            "documents": [row.form for row in self.documents],
+        }
+
     def attach_setup_errors(self, problems: list[SetupProblem]) -> None:
         """Put each problem next to the field or row it is about, and all of them at the top.
 
         Problems are worded in the page's language, naming fields by their labels.
         """
-        rows = {
-            "criteria": self._kept(self.criteria),
-            "tiers": self._kept_tiers(),
-            "documents": [row.form for row in self.documents],
-        }
+        rows = self._section_rows()
+        sections = self.sections
         for problem in problems:
-            if problem.table in SECTIONS and problem.row is not None:
+            if problem.table in sections and problem.row is not None:
                 section_rows = rows[problem.table]
                 text = (_attach_to_row(section_rows[problem.row - 1], problem)
                         if 0 < problem.row <= len(section_rows) else problem.text())
                 error = _("%(section)s, row %(number)s: %(problem)s",
-                          section=SECTIONS[problem.table], number=problem.row, problem=text)
-            elif problem.table in SECTIONS:
-                error = problem.text(subject=str(SECTIONS[problem.table]))
+                          section=sections[problem.table], number=problem.row, problem=text)
+            elif problem.table in sections:
+                error = problem.text(subject=str(sections[problem.table]))
             elif problem.message is CLOSES_BEFORE_OPENS:
                 error = _("The deadline must be after the opening time.")
                 self.closes_at.errors = [*self.closes_at.errors, error]
-            elif problem.table in ("contest", "") and problem.key in TOP_FIELDS:
+            elif problem.table in ("contest", "") and problem.key in self.top_fields:
                 field = self[problem.key]
                 error = problem.text(subject=str(field.label.text))
                 field.errors = [*field.errors, error]
             else:
                 error = str(problem)
             self.setup_errors.append(error)
+
+
+class CategoryRow(SubForm):
+    code = StringField(_l("Code"), validators=[Length(max=20)], filters=[clean])
+    name = StringField(_l("Category"), validators=[Length(max=200)], filters=[clean])
+    remove = BooleanField(_l("Remove"))
+
+    def is_blank(self) -> bool:
+        return not (self.code.data or self.name.data)
+
+    def settings(self) -> dict[str, Any]:
+        return {"code": self.code.data, "name": self.name.data}
+
+
+class NewDocumentRow(SubForm):
+    """A kind of certificate, every field of it (the settings page edits only the signer and number)."""
+
+    code = StringField(_l("Code"), validators=[Length(max=20)], filters=[clean])
+    title = StringField(_l("Title"), validators=[Length(max=200)], filters=[clean])
+    issuer = TextAreaField(_l("Issuer"), filters=[clean], validators=[Length(max=1000)], render_kw={"rows": 2})
+    preamble = StringField(_l("Preamble"), validators=[Length(max=1000)], filters=[clean])
+    tiers = StringField(_l("For the tiers (codes, separated by commas)"), validators=[Length(max=200)],
+                        filters=[clean])
+    signer_title = TextAreaField(_l("Signer's title"), filters=[clean], validators=[Length(max=1000)],
+                                 render_kw={"rows": 2})
+    signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[clean])
+    number_format = StringField(_l("Number format"), validators=[Length(max=100)], filters=[clean])
+    remove = BooleanField(_l("Remove"))
+
+    def is_blank(self) -> bool:
+        return not any(self[name].data for name in ("code", "title", "issuer", "tiers", "signer_name"))
+
+    def settings(self) -> dict[str, Any]:
+        names = ("code", "title", "issuer", "preamble", "signer_title", "signer_name", "number_format")
+        row = {name: self[name].data or "" for name in names}
+        row["tiers"] = [c for c in (clean(part) for part in (self.tiers.data or "").replace(";", ",").split(","))
+                        if c]
+        return row
+
+
+class NewContestForm(SettingsForm):
+    """A new contest: everything a settings file holds but the rounds, from scratch or copied."""
+
+    top_fields = (*TOP_FIELDS, "slug", "code_prefix")
+    sections = {"categories": _l("Categories"), **SECTIONS}
+
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=100)], filters=[clean],
+                       description=_l("Letters a–z, digits and “-”, e.g. dvk-2023: the contest's pages "
+                                      "are at /c/dvk-2023/."))
+    code_prefix = StringField(_l("Entry codes start with"), validators=[Length(max=10)], filters=[clean])
+    timezone = HiddenField(default="Asia/Ho_Chi_Minh")
+    conflict_same_organization = BooleanField(_l("A judge may not read entries from their own organization"))
+    conflict_same_district = BooleanField(_l("A judge may not read entries from their own district"))
+    categories = FieldList(FormField(CategoryRow))
+    documents = FieldList(FormField(NewDocumentRow))
+
+    @classmethod
+    def initial_from(cls, settings: dict[str, Any] | None) -> dict[str, Any]:
+        """The form's data for ``settings`` (a contest's, a year on), or a blank form; one blank row each."""
+        if settings is None:
+            return {"categories": [{}], "criteria": [{}], "tiers": [{}], "documents": [{}]}
+        zone = ZoneInfo(settings["timezone"])
+        return {
+            **{key: settings[key] for key in ("slug", "name", "organizer", "place", "code_prefix", "timezone",
+                                              "conflict_same_organization", "conflict_same_district")},
+            "opens_at": settings["opens_at"].astimezone(zone).replace(tzinfo=None),
+            "closes_at": settings["closes_at"].astimezone(zone).replace(tzinfo=None),
+            "categories": [*settings["categories"], {}],
+            "criteria": [{"code": c["code"], "name": c["name"], "max_points": c["max"], "weight": c["weight"],
+                          "step": format(c["step"].normalize(), "f")} for c in settings["criteria"]] + [{}],
+            "tiers": [{"order": i, **{k: t.get(k) for k in ("code", "name", "quota", "min_score")}}
+                      for i, t in enumerate(settings["tiers"], 1)] + [{}],
+            "documents": [{**d, "tiers": ", ".join(d["tiers"])} for d in settings["documents"]] + [{}],
+        }
+
+    def _section_rows(self) -> dict[str, list]:
+        return {**super()._section_rows(), "categories": self._kept(self.categories),
+                "documents": self._kept(self.documents)}
+
+    def settings(self) -> dict[str, Any]:
+        """The new contest in the shape of a settings file (local times, no zone)."""
+        return {
+            "slug": self.slug.data, "name": self.name.data, "organizer": self.organizer.data,
+            "place": self.place.data, "timezone": self.timezone.data or "Asia/Ho_Chi_Minh",
+            "code_prefix": self.code_prefix.data or None,
+            "opens_at": self.opens_at.data, "closes_at": self.closes_at.data,
+            "conflict_same_organization": bool(self.conflict_same_organization.data),
+            "conflict_same_district": bool(self.conflict_same_district.data),
+            "categories": [row.settings() for row in self._kept(self.categories)],
+            "criteria": [row.settings() for row in self._kept(self.criteria)],
+            "tiers": [row.settings() for row in self._kept_tiers()],
+            "documents": [row.settings() for row in self._kept(self.documents)],
+        }
 
 
 def _attach_to_row(row: Form, problem: SetupProblem) -> str:
@@ -211,17 +317,49 @@ def _local(moment: datetime, contest: Contest) -> datetime:
 
 
 class EntrySearchForm(Form):
-    """The entries list's search box and filters (a GET form: no CSRF token)."""
+    """The entries list's search box, filters and order (a GET form: no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Code, title or author"), filters=[clean], validators=[Length(max=200)])
+    q = SearchField(_l("Code, title, author, organization or district"), filters=[clean],
+                    validators=[Length(max=200)])
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    duplicates = BooleanField(_l("Likely duplicates only"))
+    sort = HiddenField(default="code")
+    dir = HiddenField(default="asc")
 
     def for_contest(self, contest: Contest, status_labels: dict[EntryStatus, str]) -> EntrySearchForm:
         self.category.choices = [("", _l("All categories"))] + [(c.code, c.name) for c in contest.categories]
         self.status.choices = [("", _l("All statuses"))] + [(s.value, status_labels[s]) for s in EntryStatus
                                                                 if s is not EntryStatus.DRAFT]
         return self
+
+    def wanted(self, contest: Contest) -> EntryFilter:
+        """The filter asked for; a search too long is cut to the box's length, not refused."""
+        return EntryFilter(
+            text=(self.q.data or "")[:200],
+            category=next((c for c in contest.categories if c.code == self.category.data), None),
+            status=EntryStatus(self.status.data) if self.status.data in set(EntryStatus) else None,
+            duplicates=bool(self.duplicates.data),
+        )
+
+    def ordering(self) -> tuple[str, bool]:
+        """(column, descending); an unknown column sorts by code."""
+        column = self.sort.data if self.sort.data in ENTRY_SORTS else "code"
+        return column, self.dir.data == "desc"
+
+
+class EntryUploadForm(Form):
+    """A CSV or XLSX list of entries to preview, then import."""
+
+    file = FileField(_l("Entries file (CSV or XLSX)"),
+                     validators=[FileRequired(message=_l("Choose a file.")),
+                                 FileAllowed(["csv", "xlsx"], _l("A .csv or .xlsx file, please."))])
+    preview = SubmitField(_l("Preview the import"))
+
+
+class ApplyEntryImportForm(Form):
+    token = HiddenField(validators=[DataRequired()])
+    apply = SubmitField(_l("Import these entries"))

@@ -1,4 +1,4 @@
-"""What the organizer pages read (counts, entry lists, score sheets) and the settings edit."""
+"""What the organizer pages read (counts, score sheets), the settings edit and new contests."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,26 +7,25 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from contest.admin.setup import apply_contest_settings
+from contest.admin.setup import SetupError, SetupProblem, apply_contest_settings
+from contest.domain.editions import a_year_later, next_edition
 from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
 from contest.models import (
     Assignment,
-    Category,
     Contest,
     Entry,
-    EntryAuthor,
-    EntryStatus,
     Round,
     RoundStatus,
     User,
 )
 
-ENTRIES_PER_PAGE = 50
+SLUG_TAKEN = _l("%(field)s: a contest with this address already exists")
 
 
 @dataclass(frozen=True)
@@ -102,45 +101,6 @@ def dashboard_counts(contest: Contest) -> DashboardCounts:
         counts.by_status[status] += n
     counts.sheets = _sheet_counts_by_contest([contest.id]).get(contest.id, SheetCounts())
     return counts
-
-
-@dataclass(frozen=True)
-class EntryFilter:
-    """The organizer's search: text in code, title or an author's name; category; status."""
-
-    text: str = ""
-    category: Category | None = None
-    status: EntryStatus | None = None
-
-    @property
-    def active(self) -> bool:
-        return bool(self.text or self.category or self.status)
-
-
-def entries_query(contest: Contest, wanted: EntryFilter) -> Select:
-    """Entries of ``contest`` matching ``wanted``, by code, with what the list shows.
-
-    Matching is case-insensitive as far as the database's LOWER() goes:
-    PostgreSQL folds Vietnamese letters, SQLite only ASCII ones. Drafts are
-    the authors' own until they submit them: organizers do not see them.
-    """
-    query = (
-        select(Entry)
-        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.DRAFT)
-        .options(joinedload(Entry.category), selectinload(Entry.authors), selectinload(Entry.files))
-        .order_by(Entry.code)
-    )
-    if wanted.text:
-        query = query.where(or_(
-            Entry.code.icontains(wanted.text, autoescape=True),
-            Entry.title.icontains(wanted.text, autoescape=True),
-            Entry.authors.any(EntryAuthor.name.icontains(wanted.text, autoescape=True)),
-        ))
-    if wanted.category is not None:
-        query = query.where(Entry.category_id == wanted.category.id)
-    if wanted.status is not None:
-        query = query.where(Entry.status == wanted.status)
-    return query
 
 
 def entry_of(contest: Contest, code: str) -> Entry:
@@ -229,6 +189,31 @@ def _tier_settings(code: str, name: str, quota: int, min_score: Decimal | None,
     if share_ties:
         tier["on_tie"] = "share"
     return tier
+
+
+def next_edition_settings(source: Contest) -> dict[str, Any]:
+    """``source``'s settings for next year's edition: years in its name and address one on, its
+    window a year later; categories, rubric, tiers, certificates and conflict rules as they are
+    (the certificates' fixed date dropped). Never its entries, judges or scores."""
+    settings = current_settings(source)
+    settings["slug"] = next_edition(source.slug)
+    settings["name"] = next_edition(source.name)
+    settings["opens_at"] = a_year_later(source.opens_at.astimezone(source.tz))
+    settings["closes_at"] = a_year_later(source.closes_at.astimezone(source.tz))
+    for document in settings["documents"]:
+        document.pop("date", None)
+    return settings
+
+
+def create_contest(settings: dict[str, Any], actor: User | None) -> Contest:
+    """A new contest from ``settings``, validated as a settings file is; never one that exists.
+
+    Raises SetupError, possibly after changing the session: the caller rolls back.
+    """
+    slug = settings.get("slug")
+    if slug and db.session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
+        raise SetupError([SetupProblem(SLUG_TAKEN, table="contest", key="slug")])
+    return apply_contest_settings(settings, actor=actor)
 
 
 def update_contest_settings(contest: Contest, changes: dict[str, Any], actor: User | None) -> Contest:

@@ -34,6 +34,9 @@ from contest.models import (
 from contest.text import clean
 
 
+# More prizes in one tier than any contest gives; far below what the column holds.
+MAX_QUOTA = 100_000
+
 # Each message may name the setting it is about as %(field)s: the command line
 # says 'max', the settings page the field's label. Translated when shown.
 REQUIRED = _l("%(field)s is required")
@@ -299,6 +302,9 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
         quota = r.get("quota")
         if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
             read.problem(NOT_A_QUOTA, where, "quota")
+            quota = 0
+        elif quota > MAX_QUOTA:
+            read.problem(TOO_LARGE, where, "quota")
             quota = 0
         on_tie = r.get("on_tie")
         if on_tie not in (None, "share"):

@@ -1,32 +1,39 @@
 """Organizer pages: all contests, a contest's dashboard, its settings and its entries."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from contest.admin.forms import EntrySearchForm, SettingsForm
-from contest.admin.services import (
+from contest.admin.entries_list import (
     ENTRIES_PER_PAGE,
-    EntryFilter,
+    MAX_PAGE,
+    entries_query,
+    entries_workbook,
+    likely_duplicates,
+)
+from contest.admin.services import (
     contest_summaries,
     dashboard_counts,
-    entries_query,
     entry_of,
     sheets_of,
     update_contest_settings,
 )
 from contest.admin.setup import SetupError
 from contest.auth.access import role_required
+from contest.bad_input import int_arg
 from contest.entries.services import release_file as release
 from contest.extensions import db
 from contest.judging.conflicts import active_conflicts
 from contest.judging.forms import AddConflictForm, ReasonForm, ReassignForm
 from contest.judging.services import JudgingError, judges, start_judging
 from contest.labels import STATUS_LABELS
-from contest.models import EntryStatus, Role
+from contest.models import Role
 from contest.public.views import contest_or_404
 
 bp = Blueprint("admin", __name__)
@@ -48,9 +55,18 @@ def identity_hit_text(hit: dict) -> str:
     return str(on_page if hit.get("page") else in_text) % hit
 
 
+def this_page_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one): sort links, export."""
+    args = request.args.to_dict()
+    args.update(changes)
+    args = {k: v for k, v in args.items() if v not in (None, "")}
+    endpoint = args.pop("_endpoint", request.endpoint)
+    return url_for(endpoint, **request.view_args, **args)
+
+
 @bp.context_processor
 def labels() -> dict:
-    return {"identity_hit_text": identity_hit_text}
+    return {"identity_hit_text": identity_hit_text, "this_page_with": this_page_with}
 
 
 @bp.get("/organize/")
@@ -106,13 +122,25 @@ def settings(slug: str):
 def entries(slug: str):
     contest = contest_or_404(slug)
     form = EntrySearchForm(request.args).for_contest(contest, STATUS_LABELS)
-    wanted = EntryFilter(
-        text=form.q.data or "",
-        category=next((c for c in contest.categories if c.code == form.category.data), None),
-        status=EntryStatus(form.status.data) if form.status.data in set(EntryStatus) else None,
-    )
-    page = db.paginate(entries_query(contest, wanted), per_page=ENTRIES_PER_PAGE, error_out=False)
-    return render_template("admin/entries.html", contest=contest, form=form, page=page, wanted=wanted)
+    wanted = form.wanted(contest)
+    sort, descending = form.ordering()
+    page = db.paginate(entries_query(contest, wanted, sort, descending), page=int_arg("page", 1, MAX_PAGE),
+                       per_page=ENTRIES_PER_PAGE, error_out=False)
+    return render_template("admin/entries.html", contest=contest, form=form, page=page, wanted=wanted,
+                           sort=sort, descending=descending,
+                           duplicates=likely_duplicates(contest, page.items))
+
+
+@bp.get("/c/<slug>/organize/entries.xlsx")
+@role_required(Role.ORGANIZER)
+def entries_xlsx(slug: str):
+    """The entries the list shows (every page), as a workbook that imports back unchanged."""
+    contest = contest_or_404(slug)
+    form = EntrySearchForm(request.args).for_contest(contest, STATUS_LABELS)
+    sort, descending = form.ordering()
+    workbook = entries_workbook(contest, entries_query(contest, form.wanted(contest), sort, descending))
+    return send_file(BytesIO(workbook), as_attachment=True, download_name=f"{contest.slug}-entries.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/c/<slug>/organize/entries/<code>")

@@ -7,11 +7,12 @@ diacritics and in any case. What it finds is for the organizers only.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+
+from contest.domain.folding import fold
 
 TEXT_TYPES = ("pdf", "docx", "odt", "txt")
 _TAG = re.compile(r"<[^>]+>")
@@ -22,13 +23,6 @@ _PARAGRAPH_END = re.compile(r"</(?:w:p|text:p|text:h)>")
 class IdentityTerm:
     kind: str   # "author", "organization", "email" or "phone"
     text: str
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics (đ → d), words separated by one space."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").casefold()
-    return " ".join(re.findall(r"[0-9a-z@._+-]+|[^\W_]+", text))
 
 
 def _digits(text: str) -> str:

@@ -7,7 +7,6 @@ changing anything (the organizer's preview); ``apply_score_import`` does it.
 """
 from __future__ import annotations
 
-import io
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +17,7 @@ from sqlalchemy import func, select
 from contest.audit import record
 from contest.domain.points import PointsError, parse_points, points_problem
 from contest.extensions import db
-from contest.importing import CsvImportError, check_header, read_csv
+from contest.importing import CsvImportError, Problem, Where, check_header, read_table
 from contest.judging.conflicts import conflicted_pairs
 from contest.judging.history import SheetSnapshot, lock_sheet, record_change
 from contest.judging.services import write_points
@@ -34,7 +33,6 @@ from contest.models import (
     User,
 )
 from contest.models.types import utcnow
-from contest.text import clean
 
 FIXED_COLUMNS = ("entry_code", "judge_email", "comment")
 
@@ -50,7 +48,7 @@ class ScoreImportSummary:
 class PlannedSheet:
     """One row of the file: the sheet it fills and what changes on it."""
 
-    where: str
+    where: Where
     entry: Entry
     email: str
     points: dict[int, Decimal]
@@ -85,53 +83,6 @@ class ScoreImportPlan:
         return [s for s in self.sheets if s.changes]
 
 
-def read_table(raw: bytes, filename: str) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
-    """Header and (where, row) pairs: "line 3" in a CSV, "sheet 'Điểm', row 3" in an XLSX."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(raw)
-    header, rows = read_csv(raw)
-    return header, [(f"line {line}", row) for line, row in rows]
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        # A spreadsheet keeps 46.5 as a float; its shortest repr is what was typed.
-        return repr(value) if not value.is_integer() else str(int(value))
-    return clean(str(value))
-
-
-def _read_xlsx(raw: bytes) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError):
-        raise CsvImportError(["the file is not an Excel workbook (.xlsx)"]) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_cell(v) for v in next(rows, ())]
-        while header and not header[-1]:
-            header.pop()
-        found = []
-        for number, cells in enumerate(rows, start=2):
-            values = [_cell(v) for v in cells]
-            if not any(values):
-                continue
-            if any(values[len(header):]):
-                raise CsvImportError([f"sheet '{sheet.title}', row {number}: more cells than columns "
-                                      "in the header"])
-            values = values[:len(header)] + [""] * (len(header) - len(values))
-            found.append((f"sheet '{sheet.title}', row {number}", dict(zip(header, values))))
-    finally:
-        book.close()
-    return header, found
-
-
 def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv",
                       create_judges: bool = False, overwrite: bool = False) -> ScoreImportPlan:
     """Check every row and say what each sheet becomes; CsvImportError lists every problem."""
@@ -142,8 +93,9 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
         raise CsvImportError([f"contest {contest.slug} is {contest.phase}: "
                               f"run `contest start-judging {contest.slug}` first"])
     criteria = contest.criteria
-    header, rows = read_table(raw, filename)
-    check_header(header, ("entry_code", "judge_email", *(c.code for c in criteria)), None)
+    table = read_table(raw, filename)
+    header, rows = table.header, table.rows
+    check_header(table, ("entry_code", "judge_email", *(c.code for c in criteria)), None)
     unknown = [c for c in header if c not in FIXED_COLUMNS and c not in {k.code for k in criteria}]
     if unknown:
         raise CsvImportError([f"unknown criterion column '{c}'; criteria: "
@@ -153,10 +105,10 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
     entries = {e.code: e for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id))}
     errors: list[str] = []
     parsed = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], Where] = {}
     for where, row in rows:
         def bad(column: str, message: str) -> None:
-            errors.append(f"{where}, column '{column}': {message}")
+            errors.append(Problem(where, column, message))
 
         entry = entries.get(row["entry_code"])
         if entry is None:
@@ -202,14 +154,14 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
     for where, entry, email, points, comment in parsed:
         judge = judges[email]
         if (entry.id, judge.id) in blocked:
-            errors.append(f"{where}, column 'judge_email': {email} may not score {entry.code} "
-                          "(conflict of interest)")
+            errors.append(Problem(where, "judge_email", f"{email} may not score {entry.code} "
+                                  "(conflict of interest)"))
             continue
         sheet = sheets.get((entry.id, judge.id))
         planned = PlannedSheet(where, entry, email, points, comment, SheetSnapshot.of(sheet))
         if planned.before.state == "submitted" and planned.changes and not overwrite:
-            errors.append(f"{where}: {entry.code} by {email} is already submitted and would change; "
-                          "add --overwrite to replace it")
+            errors.append(Problem(where, None, f"{entry.code} by {email} is already submitted and "
+                                  "would change; add --overwrite to replace it"))
         plan.sheets.append(planned)
     if errors:
         raise CsvImportError(errors)

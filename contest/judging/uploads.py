@@ -1,7 +1,6 @@
 """The organizer's upload of a filled score sheet: preview what changes, then apply it."""
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from io import BytesIO
@@ -12,7 +11,7 @@ from flask_login import current_user
 
 from contest.auth.access import role_required
 from contest.extensions import db
-from contest.importing import CsvImportError
+from contest.importing import CsvImportError, held_upload, hold_upload
 from contest.judging.forms import ApplyImportForm, ScoreUploadForm
 from contest.judging.importing import apply_score_import, plan_score_import
 from contest.judging.views import bp
@@ -23,16 +22,7 @@ from contest.public.views import contest_or_404
 
 def _waiting_folder() -> Path:
     """Uploaded sheets waiting for the organizer to apply them, under instance/."""
-    folder = Path(current_app.instance_path) / "score-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _waiting(token: str) -> Path | None:
-    if not token or not all(ch.isalnum() or ch in "-_." for ch in token):
-        return None
-    found = [p for p in _waiting_folder().glob(f"{token}.*") if p.suffix in (".csv", ".xlsx")]
-    return found[0] if found else None
+    return Path(current_app.instance_path) / "score-imports"
 
 
 def _page(contest: Contest, form=None, plan=None, apply_form=None, errors=()):
@@ -48,11 +38,8 @@ def import_scores_page(slug: str):
     form = ScoreUploadForm()
     if not form.validate_on_submit():
         return _page(contest, form)
-    upload = form.file.data
-    suffix = Path(upload.filename or "").suffix.lower()
-    token = secrets.token_urlsafe(16)
-    path = _waiting_folder() / f"{token}{suffix}"
-    upload.save(path)
+    path = hold_upload(_waiting_folder(), form.file.data)
+    token = path.stem
     try:
         plan = plan_score_import(contest, path.read_bytes(), path.name, form.create_judges.data,
                                  form.overwrite.data)
@@ -74,7 +61,7 @@ def apply_import(slug: str):
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _waiting(form.token.data)
+    path = held_upload(_waiting_folder(), form.token.data)
     if path is None:
         flash(_("This upload has expired: choose the file again."), "danger")
         return redirect(url_for(".import_scores_page", slug=slug))

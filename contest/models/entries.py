@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from contest.domain.folding import duplicate_key, fold, search_text
 from contest.extensions import db
 from contest.models.contests import Category, Contest
 from contest.models.types import UTCDateTime, enum_type, utcnow
@@ -55,7 +56,8 @@ class ScreeningReason(enum.StrEnum):
 
 class Entry(db.Model):
     __tablename__ = "entries"
-    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+    __table_args__ = (UniqueConstraint("contest_id", "code"),
+                      Index("ix_entries_contest_id_duplicate_key", "contest_id", "duplicate_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
@@ -87,6 +89,12 @@ class Entry(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Kept by refresh_search_keys on every write (see the flush hook below), never typed:
+    # the organizer's search, sort and duplicate flag, the same on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    title_key: Mapped[str] = mapped_column(String(500), default="")
+    author_key: Mapped[str] = mapped_column(String(200), default="")
+    duplicate_key: Mapped[str] = mapped_column(String(40), default="")
 
     contest: Mapped[Contest] = relationship()
     category: Mapped[Category] = relationship()
@@ -127,6 +135,13 @@ class Entry(db.Model):
     @classmethod
     def _reaches_judges_expression(cls):
         return cls.status.in_(JUDGED_STATUSES)
+    def refresh_search_keys(self) -> None:
+        names = self.author_names
+        self.search_text = search_text(self.code or "", self.title or "", names, self.organization or "",
+                                       self.district or "")
+        self.title_key = fold(self.title or "")[:500]
+        self.author_key = fold(names[0])[:200] if names else ""
+        self.duplicate_key = duplicate_key(self.title or "", names)
 
     @property
     def is_ranked(self) -> bool:
@@ -198,3 +213,23 @@ class EntryFile(db.Model):
     @property
     def extension(self) -> str:
         return self.stored_name.rsplit(".", 1)[-1]
+
+
+SEARCHED_COLUMNS = ("code", "title", "organization", "district")
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_keys(session: Session, context, instances) -> None:
+    """Entries whose searched fields or authors changed get their search keys recomputed."""
+    touched = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Entry):
+            state = inspect(obj)
+            if state.pending or any(state.attrs[name].history.has_changes()
+                                    for name in (*SEARCHED_COLUMNS, "authors")):
+                touched.add(obj)
+        elif isinstance(obj, EntryAuthor) and obj.entry is not None:
+            touched.add(obj.entry)
+    with session.no_autoflush:
+        for entry in touched:
+            entry.refresh_search_keys()

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contest.entries.services import max_entry_bytes, max_file_bytes, megabytes
+from contest.bad_input import STORAGE_MESSAGE, is_unstorable_value
 from contest.extensions import db
 
 MESSAGES = {
@@ -42,7 +43,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        page, status = too_large() if error.code == 413 else render_error(error.code or 500)
+        page, status = too_large() if error.code == 413 else render_error(error.code or 500,
+                                                                          getattr(error, "message", None))
         # Keep what the exception says about itself (Retry-After on a 429, Allow on a 405).
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return page, status, headers
@@ -50,5 +52,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
+        if is_unstorable_value(error):
+            # The last line of defence: forms and the URL checks catch these before the database.
+            app.logger.warning("unstorable value refused: %s", error)
+            return render_error(400, STORAGE_MESSAGE)
         app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)
