@@ -20,6 +20,7 @@ from contest.models import (
     Assignment,
     Contest,
     Entry,
+    EntryStatus,
     Round,
     RoundStatus,
     User,
