@@ -148,7 +148,7 @@ def test_the_search_keys_of_existing_entries_are_filled_in(migrated_app):
     db.session.add(entry)
     db.session.commit()
     db.session.remove()
-    flask_migrate.downgrade(revision="0011")
+    flask_migrate.downgrade(revision="0012")
     flask_migrate.upgrade()
     row = db.session.execute(text("SELECT search_text, title_key, author_key, duplicate_key FROM entries")).one()
     assert row.search_text == "tt-12 | duong hoa tien lang | nguyen thi thuy duong |  | thuy nguyen"
@@ -156,6 +156,6 @@ def test_the_search_keys_of_existing_entries_are_filled_in(migrated_app):
     assert len(row.duplicate_key) == 40
     # Undoing the migration keeps the entries and what hangs on them.
     db.session.remove()
-    flask_migrate.downgrade(revision="0011")
+    flask_migrate.downgrade(revision="0012")
     assert db.session.execute(text("SELECT count(*) FROM entry_authors")).scalar() == 1
     db.session.remove()

@@ -1,7 +1,7 @@
 """Entries: folded search text, sort keys and a duplicate key, filled for the entries there are
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 15:00:00.000000
 
 """
@@ -12,8 +12,8 @@ from contest.domain.folding import duplicate_key, fold, search_text
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
