@@ -67,15 +67,17 @@ def render_mail(template: str, language: str, **context) -> tuple[str, str, str]
 
 
 def queue_mail(to: User | str, template: str, *, language: str | None = None,
-               contest: Contest | None = None, **context) -> OutgoingMail:
+               contest: Contest | None = None, recipient_name: str | None = None,
+               **context) -> OutgoingMail:
     """Render the mail for ``to`` (an account or an address) and put it in the outbox.
 
     It is sent when the caller's transaction commits (the caller commits); nothing
     is sent if it rolls back. ``contest`` and ``context`` reach the templates.
+    ``recipient_name`` greets someone who has no account (an address given as text).
     """
     language = mail_language(to, language)
     recipient = to.email if isinstance(to, User) else str(to).strip()
-    name = to.name if isinstance(to, User) else ""
+    name = to.name if isinstance(to, User) else (recipient_name or "")
     subject, text, html = render_mail(template, language, contest=contest, recipient_name=name,
                                       **context)
     outgoing = OutgoingMail(recipient=recipient, template=template, language=language,

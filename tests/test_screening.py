@@ -288,11 +288,14 @@ def test_an_author_screened_ineligible_receives_the_reason_by_mail(client, organ
 
 def test_an_entry_sent_by_post_is_answered_at_its_contact_address(client, organizer, contest, make_entry,
                                                                    smtp_server, deliver):
-    entry = make_entry(contest, email="phunu.daihop@example.vn", submitted_by=None)
+    entry = make_entry(contest, email="phunu.daihop@example.vn", submitted_by=None,
+                       authors=("Hội Liên hiệp Phụ nữ xã Đại Hợp",))
     screen(client, contest, [entry], "ineligible", "late", "Dấu bưu điện ngày 15/12")
     deliver()
     [mail] = smtp_server.messages
     assert mail.to == "phunu.daihop@example.vn" and "Lý do: Quá hạn" in mail.text
+    # No account, so the greeting names the entry's authors.
+    assert "Chào Hội Liên hiệp Phụ nữ xã Đại Hợp," in mail.text and "Chào ," not in mail.text
 
 
 def test_a_refused_decision_sends_nothing(client, organizer, contest, entries, smtp_server, deliver):

@@ -139,7 +139,8 @@ def tell_author(contest: Contest, entry: Entry) -> None:
     reason = SCREENING_REASON_LABELS[entry.screening_reason] if entry.screening_reason else ""
     queue_mail(to, "screening_outcome", contest=contest, entry=entry,
                eligible=entry.status is EntryStatus.ELIGIBLE, reason=reason,
-               details=entry.ineligible_reason, receipt_url=receipt)
+               details=entry.ineligible_reason, receipt_url=receipt,
+               recipient_name=", ".join(entry.author_names))
 
 
 # --- entries received by post -------------------------------------------------------------
