@@ -221,11 +221,14 @@ def test_the_browser_editor_saves_all_rows_or_shows_them_again(client, demo_cont
 
 def test_the_browser_import_refuses_a_bad_file_and_keeps_the_list(client, demo_contest, organizer):
     url = "/c/dvk-2022/organize/certificates/BKPT/recipients/import"
-    response = post_form(client, url, {"file": (BytesIO(b"ten,loai\nA,B\n"), "list.csv")},
+    response = post_form(client, url, {"file": (BytesIO(b"ten,<b>loai</b>\nA,B\n"), "list.csv")},
                          form_page="/c/dvk-2022/organize/certificates/BKPT/recipients",
                          content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "missing column &#39;name&#39;" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "missing column &#39;name&#39;" in page
+    # What the file holds is shown as text, never as markup.
+    assert "&lt;b&gt;loai&lt;/b&gt;" in page and "<b>loai</b>" not in page
     db.session.expire_all()
     assert len(kind_of(demo_contest, "BKPT").recipients) == 39
 

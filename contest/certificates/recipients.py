@@ -48,10 +48,11 @@ def problem_messages(problems: list[LineProblem], english: bool = False) -> list
 def read_recipient_file(raw: bytes, filename: str) -> list[RecipientLine]:
     """The lines of a CSV or XLSX recognition list (columns name, kind, unit, reason),
     all checked; raises CsvImportError (English, naming line and column) on any problem."""
-    from contest.judging.importing import read_table
+    from contest.importing import read_table
 
-    header, rows = read_table(raw, filename)
-    check_header(header, ("name",), COLUMNS)
+    table = read_table(raw, filename)
+    rows = table.rows
+    check_header(table, ("name",), COLUMNS)
     if not rows:
         raise CsvImportError(["the file has no recipients under its header"])
     lines, problems = check_recipient_lines(rows)
