@@ -53,6 +53,9 @@ _STRIP = [
     re.compile(r"<script\b[^>]*>.*?</script>", re.S),
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r'\sstyle="[^"]*"'),
+    # Hooks for pygal's own script (stripped above), the same in every chart: two charts
+    # on a page would repeat them, and an id must be unique in the page.
+    re.compile(r'\sid="activate-serie-\d+"'),
 ]
 
 

@@ -29,7 +29,8 @@ def paper(contest, received_on: str, *uploads: tuple[str, bytes], **overrides) -
     data = {
         "received_on": received_on, "title": "Những con đường bích họa ở xã Đại Hợp",
         "category": str(contest.categories[0].id), "author_kind": "collective",
-        "authors": "Hội Liên hiệp Phụ nữ xã Đại Hợp", "organization": "Hội LHPN xã Đại Hợp",
+        "authors": "Hội Liên hiệp Phụ nữ xã Đại Hợp", "representative": "Vũ Thị Hoa",
+        "organization": "Hội LHPN xã Đại Hợp",
         "district": "Kiến Thụy", "email": "phunu.daihop@example.vn", "phone": "0225 3880 123",
         "description": "Bài viết tay gửi qua bưu điện, kèm 6 ảnh in.",
         "files": [(io.BytesIO(content), name) for name, content in uploads],

@@ -229,6 +229,10 @@ class NewDocumentRow(SubForm):
                                  render_kw={"rows": 2})
     signer_name = StringField(_l("Signer's name"), validators=[Length(max=200)], filters=[clean])
     number_format = StringField(_l("Number format"), validators=[Length(max=100)], filters=[clean])
+    # Who the document is for is carried over from the edition copied (tiers when new);
+    # it is changed on the new contest's certificate pages.
+    awarded_to = HiddenField(validators=[Length(max=20)])
+    per_author = HiddenField(validators=[Length(max=5)])
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
@@ -239,6 +243,8 @@ class NewDocumentRow(SubForm):
         row = {name: self[name].data or "" for name in names}
         row["tiers"] = [c for c in (clean(part) for part in (self.tiers.data or "").replace(";", ",").split(","))
                         if c]
+        row["awarded_to"] = self.awarded_to.data or "tiers"
+        row["per_author"] = self.per_author.data in ("True", "true", "1")
         return row
 
 
