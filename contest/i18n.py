@@ -6,6 +6,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
+from markupsafe import Markup, escape
 
 from contest.domain.scoring import format_score
 
@@ -52,8 +53,28 @@ def score_text(value: Fraction | None) -> str:
     return format_score(value) or "—"
 
 
+def _lazy_string_as_text(self) -> Markup:
+    return escape(str(self))
+
+
+def escape_lazy_strings() -> None:
+    """Print Flask-Babel's lazy strings as text, never as markup.
+
+    ``LazyString.__html__`` returns the string as it is, so Jinja takes it for
+    markup and does not escape it: ``_l("unknown column '%(column)s'", column=…)``
+    would print a column name from an uploaded file as HTML
+    (python-babel/flask-babel#121, #224). None of our msgids holds markup, so every
+    lazy string is escaped like any other text.
+    """
+    from flask_babel.speaklater import LazyString
+
+    LazyString.__html__ = _lazy_string_as_text
+
+
 def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
+
+    escape_lazy_strings()
 
     from contest.labels import CERTIFICATE_LABELS, PHASE_LABELS, SCREENING_REASON_LABELS, STATUS_LABELS
     from contest.models import ContestPhase, Role

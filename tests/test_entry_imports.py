@@ -209,3 +209,14 @@ def test_a_workbook_that_is_not_one_is_refused(runner, make_contest, tmp_path: P
     path.write_bytes(csv_text().encode())
     result = runner.invoke(args=["import-entries", "thi-thu", str(path)])
     assert result.exit_code == 1 and "not an Excel workbook" in result.output
+
+
+def test_a_header_cell_with_markup_is_shown_as_text(organizer_client):
+    """A column name comes from the uploaded file: it is printed as text, never run as markup."""
+    evil = "<img src=x onerror=alert(1)>"
+    data = ",".join([*HEADER, evil]).encode() + b"\n" + ",".join([*ROWS[0], "x"]).encode() + b"\n"
+    html = upload(organizer_client, data, "evil.csv").get_data(as_text=True)
+    assert "Nothing was imported" in html
+    assert evil not in html
+    assert "unknown column &#39;&lt;img src=x onerror=alert(1)&gt;&#39;" in html
+    assert count(Entry) == 0

@@ -109,3 +109,14 @@ def test_wtforms_messages_stay_english_in_english(client):
     token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
     html = client.post("/auth/register", data={"csrf_token": token, "name": ""}).get_data(as_text=True)
     assert "This field is required." in html
+
+
+def test_a_lazy_string_is_escaped_in_a_page(app):
+    """Flask-Babel's lazy strings claim to be markup; ours are text, whatever they interpolate."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        page = render_template_string("{{ message }}", message=lazy_gettext("unknown column '%(column)s'",
+                                                                            column="<b>&</b>"))
+    assert page == "unknown column &#39;&lt;b&gt;&amp;&lt;/b&gt;&#39;"
