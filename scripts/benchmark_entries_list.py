@@ -7,42 +7,24 @@ another instance folder):
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
-
-from contest import create_app  # noqa: E402
-from contest.extensions import db  # noqa: E402
-from contest.models import Contest, Entry  # noqa: E402
-from scripts.benchmark_judging_pages import login, measure  # noqa: E402
+from scripts.benchmarking import Instance, arguments  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--slug", default="dvk-2022")
-    args = parser.parse_args()
-    app = create_app()
-    with app.app_context():
-        contest = db.session.scalar(select(Contest).where(Contest.slug == args.slug))
-        entries = db.session.scalar(select(func.count(Entry.id)).where(Entry.contest_id == contest.id))
-        engine = db.engine
-        db.session.remove()
-    last_page = (entries + 49) // 50
-    print(f"{entries:,} entries, {last_page:,} pages of 50")
-    print("| request | median (ms) | queries | response (KiB) |")
-    print("|---|---:|---:|---:|")
-    organizer = app.test_client()
-    login(organizer, "bantochuc@dvk2022.vn", "bantochuc2022")
-    base = f"/c/{args.slug}/organize/entries"
-    requests = [
+    bench = Instance.open(arguments(__doc__))
+    last_page = (bench.entries + 49) // 50
+    print(f"{bench.entries:,} entries, {last_page:,} pages of 50")
+    organizer = bench.client("bantochuc@dvk2022.vn")
+    base = f"/c/{bench.slug}/organize/entries"
+    bench.page_table([(name, organizer, url) for name, url in [
         ("first page", base),
-        ("page 99", f"{base}?page=99" if last_page >= 99 else f"{base}?page={last_page}"),
+        ("page 99", f"{base}?page={min(99, last_page)}"),
         ("last page", f"{base}?page={last_page}"),
         ("sorted by title, descending, page 5", f"{base}?sort=title&dir=desc&page=5"),
         ("sorted by author", f"{base}?sort=authors"),
@@ -52,10 +34,7 @@ def main() -> None:
         ("likely duplicates only", f"{base}?duplicates=y"),
         ("export to Excel, every entry", f"{base}.xlsx"),
         ("export to Excel, search “nguyen”", f"{base}.xlsx?q=nguyen"),
-    ]
-    for name, url in requests:
-        seconds, queries, size = measure(engine, organizer, url, args.runs)
-        print(f"| {name} | {seconds * 1000:.0f} | {queries} | {size / 1024:.0f} |")
+    ]], first="request")
 
 
 if __name__ == "__main__":

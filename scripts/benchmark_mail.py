@@ -8,7 +8,6 @@ the outbox with receipts (``--mails``) and delivers some to an SMTP server it st
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -18,20 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
-from contest import create_app  # noqa: E402
 from contest.extensions import db  # noqa: E402
 from contest.jobs import jobs  # noqa: E402
 from contest.mail import absolute_url, mailer, queue_mail  # noqa: E402
 from contest.models import Contest, Entry, MailStatus, OutgoingMail, User  # noqa: E402
-from scripts.benchmark_judging_pages import login, measure  # noqa: E402
-
-DEMO_PASSWORDS = {"bantochuc@dvk2022.vn": "bantochuc2022", "tacgia@dvk2022.vn": "tacgia2022"}
-
-
-def logged_in(app, email: str):
-    client = app.test_client()
-    login(client, email, DEMO_PASSWORDS[email])
-    return client
+from scripts.benchmarking import Instance, arguments  # noqa: E402
 
 
 def fill_outbox(app, slug: str, wanted: int) -> float:
@@ -84,29 +74,26 @@ def deliver(app, count: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mails", type=int, default=50_000, help="fill the outbox up to this many")
-    parser.add_argument("--deliver", type=int, default=500, help="then deliver this many over SMTP")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--slug", default="dvk-2022")
-    args = parser.parse_args()
-    app = create_app()
+    args = arguments(__doc__,
+                     lambda p: p.add_argument("--mails", type=int, default=50_000,
+                                              help="fill the outbox up to this many"),
+                     lambda p: p.add_argument("--deliver", type=int, default=500,
+                                              help="then deliver this many over SMTP"))
+    bench = Instance.open(args)
+    app = bench.app
     per_mail = fill_outbox(app, args.slug, args.mails)
     with app.app_context():
-        entries = db.session.scalar(select(func.count(Entry.id)))
         mails = db.session.scalar(select(func.count(OutgoingMail.id)))
         author = db.session.scalar(select(User).where(User.email == "tacgia@dvk2022.vn"))
         author_entries = db.session.scalar(select(func.count(Entry.id))
                                            .where(Entry.submitted_by_id == author.id))
-        engine = db.engine
         db.session.remove()
     last_page = (mails + 49) // 50
-    print(f"{entries:,} entries, {mails:,} mails in the outbox; queue_mail (render + insert) "
+    print(f"{bench.entries:,} entries, {mails:,} mails in the outbox; queue_mail (render + insert) "
           f"{per_mail:.2f} ms per receipt")
-    print("| page | median (ms) | queries | HTML (KiB) |\n|---|---:|---:|---:|")
-    organizer, author_client = (logged_in(app, email) for email in (
+    organizer, author_client = (bench.client(email) for email in (
         "bantochuc@dvk2022.vn", "tacgia@dvk2022.vn"))
-    for label, client, url in [
+    bench.page_table([
         ("outbox, page 1", organizer, "/organize/outbox"),
         (f"outbox, page {last_page}", organizer, f"/organize/outbox?page={last_page}"),
         ("outbox, failed only", organizer, "/organize/outbox?status=failed"),
@@ -114,9 +101,7 @@ def main() -> None:
         ("contest dashboard", organizer, f"/c/{args.slug}/organize/"),
         (f"my entries ({author_entries})", author_client, "/my/entries"),
         ("submit form", author_client, f"/c/{args.slug}/submit"),
-    ]:
-        seconds, queries, size = measure(engine, client, url, args.runs)
-        print(f"| {label} | {seconds * 1000:.0f} | {queries} | {size // 1024} |")
+    ])
     if args.deliver:
         rate, received = deliver(app, args.deliver)
         with app.app_context():

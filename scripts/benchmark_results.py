@@ -8,41 +8,17 @@ Nothing it does is kept: every step runs in a transaction that is rolled back.
 """
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from contest import create_app  # noqa: E402
 from contest.extensions import db  # noqa: E402
 from contest.models import Contest  # noqa: E402
-
-
-def timed(engine, runs: int, step) -> tuple[float, int, object]:
-    """Median seconds and queries of ``step()`` over ``runs``, each rolled back."""
-    seconds, queries, result = [], 0, None
-    for _ in range(runs):
-        statements: list[str] = []
-
-        def count(*args) -> None:
-            statements.append(args[2])
-
-        event.listen(engine, "before_cursor_execute", count)
-        start = time.perf_counter()
-        try:
-            result = step()
-        finally:
-            seconds.append(time.perf_counter() - start)
-            event.remove(engine, "before_cursor_execute", count)
-            db.session.rollback()
-            db.session.expire_all()
-        queries = len(statements)
-    return statistics.median(seconds), queries, result
+from scripts.benchmarking import Instance, arguments, timed  # noqa: E402
 
 
 def main() -> None:
@@ -51,11 +27,8 @@ def main() -> None:
     from contest.results.services import compute_ranking, finalize, publish, resolve_tie
     from contest.results.snapshots import snapshot_inputs
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--slug", default="dvk-2022")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    app = create_app()
+    args = arguments(__doc__)
+    app = Instance.open(args).app
     with app.app_context():
         contest = db.session.scalar(select(Contest).where(Contest.slug == args.slug))
         slug = contest.slug
