@@ -304,3 +304,39 @@ def test_a_file_over_the_limits_is_stopped_in_the_browser_and_nothing_typed_is_l
         entry = db.session.scalar(select(Entry))
         assert entry.title == "Con đường hoa ở xã Tân Trào"
         assert [f.original_name for f in entry.files] == ["Bài dự thi.pdf"]
+
+
+def test_the_representative_is_asked_only_for_a_collective(live_server, browser, tmp_path):
+    app, base = live_server
+    with app.app_context():
+        apply_contest_settings(contest_settings("gui-bai"))
+        upsert_user("tacgia@example.vn", "Nguyễn Thị Thuỳ Dương", [Role.AUTHOR], PASSWORD)
+        db.session.commit()
+    page = browser.new_page()
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "tacgia@example.vn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{base}/c/gui-bai/submit")
+    representative = page.locator("input[name=representative]")
+    assert not representative.is_visible()
+    page.check("input[name=author_kind][value=collective]")
+    assert representative.is_visible()
+    page.screenshot(path=str(tmp_path / "collective.png"), full_page=True)
+    page.fill("input[name=title]", "Thắp sáng đường quê")
+    page.select_option("select[name=category]", label="Ảnh")
+    page.fill("textarea[name=authors]", "Tập thể Hội Phụ nữ xã Kiền Bái")
+    page.fill("input[name=link]", "https://video.example.vn/thap-sang")
+    page.get_by_role("button", name="Submit the entry").click()
+    assert "Name the person who represents the collective." in page.content()
+    assert representative.is_visible(), "a collective sent back with an error still shows the field"
+    page.fill("input[name=representative]", "Lê Thị Bình")
+    page.get_by_role("button", name="Submit the entry").click()
+    page.wait_for_url("**/entries/TT-0001")
+    page.goto(f"{base}/c/gui-bai/entries/TT-0001/edit")
+    assert page.locator("input[name=representative]").is_visible()
+    page.check("input[name=author_kind][value=individual]")
+    assert not page.locator("input[name=representative]").is_visible()
+    with app.app_context():
+        assert db.session.scalar(select(Entry.representative)) == "Lê Thị Bình"
