@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from contest.domain.scoring import format_score
 from contest.extensions import db
 from contest.models import Contest, Role
 
@@ -48,7 +49,7 @@ def register(app: Flask) -> None:
     from contest.certificates.commands import COMMANDS
 
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
-                    start_judging, finalize, publish, certificates, score_sheets, blind_copies,
+                    start_judging, advance, finalize, publish, certificates, score_sheets, blind_copies,
                     create_user, worker, backup, restore, *COMMANDS):
         app.cli.add_command(command)
 
@@ -129,8 +130,9 @@ def import_entries(slug: str, file: Path) -> None:
 @click.option("--create-judges", is_flag=True, help="Create unknown judges' accounts.")
 @click.option("--overwrite", is_flag=True,
               help="Replace sheets the judges already submitted (each change is kept in the history).")
+@click.option("--round", "round_code", metavar="CODE", help="The round the sheets belong to (default: the open one).")
 @with_appcontext
-def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -> None:
+def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool, round_code: str | None) -> None:
     """Import paper score sheets from CSV or XLSX (one row per judge and entry)."""
     from contest.importing import CsvImportError
     from contest.judging.importing import import_scores as run_import
@@ -139,11 +141,12 @@ def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool) -
     try:
         with force_locale("en"):
             summary = run_import(contest, file.read_bytes(), create_judges=create_judges,
-                                 overwrite=overwrite, filename=file.name)
+                                 overwrite=overwrite, filename=file.name, round_code=round_code)
     except CsvImportError as exc:
         _fail(exc.errors)
     db.session.commit()
-    click.echo(f"{summary.sheets} score sheets imported, {summary.changed} changed")
+    round_note = f" into round {round_code}" if round_code else ""
+    click.echo(f"{summary.sheets} score sheets imported{round_note}, {summary.changed} changed")
     for email in summary.judges_created:
         click.echo(f"  judge account created: {email} (set a password: contest create-user)")
 
@@ -234,6 +237,34 @@ def start_judging(slug: str) -> None:
         _fail([exc])
     db.session.commit()
     click.echo(f"{slug}: judging")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--pick", "picked", multiple=True, metavar="CODE",
+              help="An entry that goes on, for a round whose rule is the organizer's pick (repeat it).")
+@with_appcontext
+def advance(slug: str, picked: tuple[str, ...]) -> None:
+    """Close the open round (every sheet must be in) and open the next with its judges."""
+    from contest.domain.assignment import AssignmentError
+    from contest.judging.rounds import RoundError, close_round
+    from contest.judging.services import JudgingError
+
+    contest = _contest(slug)
+    closing = contest.current_round
+    try:
+        plan = close_round(contest, actor=None, picked=list(picked) or None)
+    except (RoundError, JudgingError, AssignmentError) as exc:
+        _fail([exc])
+    db.session.commit()
+    click.echo(f"round {closing.code} closed: {len(plan.advancing)} entries go on to round "
+               f"{plan.next.code} ({plan.next.name})")
+    for tie in plan.ties:
+        where = f" in {next(c.code for c in contest.categories if c.id == tie.category)}" \
+            if tie.category is not None else ""
+        click.echo(f"  tie at the cut{where}: {len(tie.keys)} entries at {format_score(tie.score)} all go on "
+                   f"({tie.extra} more than the rule): {' '.join(plan.codes_of(tie.keys))}")
+    click.echo(f"  round {plan.next.code}: {len(plan.panel)} judges, {plan.assigned} score sheets assigned")
 
 
 @click.command()

@@ -1,7 +1,7 @@
 """How phases, entry and certificate statuses are named on every page that shows them."""
 from flask_babel import lazy_gettext as _l
 
-from contest.models import CertificateStatus, ContestPhase, EntryStatus, ScreeningReason
+from contest.models import AdvanceReason, CertificateStatus, ContestPhase, EntryStatus, RoundStatus, ScreeningReason
 
 PHASE_LABELS = {
     ContestPhase.OPEN: _l("Open for entries"),
@@ -29,4 +29,20 @@ CERTIFICATE_LABELS = {
     CertificateStatus.REVOKED: _l("Revoked"),
     CertificateStatus.REISSUED: _l("Reissued"),
     CertificateStatus.VOID: _l("Void"),
+}
+METHOD_LABELS = {
+    "mean": _l("Mean"),
+    "trimmed": _l("Trimmed mean"),
+    "median": _l("Median"),
+    "zscore": _l("Normalized (z-score)"),
+}
+ROUND_STATUS_LABELS = {
+    RoundStatus.PENDING: _l("Not yet open"),
+    RoundStatus.OPEN: _l("Open"),
+    RoundStatus.CLOSED: _l("Closed"),
+}
+ADVANCE_REASON_LABELS = {
+    AdvanceReason.RULE: _l("Goes on"),
+    AdvanceReason.TIE: _l("Goes on: tie at the cut"),
+    AdvanceReason.PICK: _l("Picked"),
 }

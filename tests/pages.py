@@ -120,7 +120,9 @@ def build_site() -> Site:
     draft = entry_in(open_contest, "Camera an ninh thôn Đông (bản nháp)")
     draft.code, draft.status = "draft-walk", EntryStatus.DRAFT
 
-    judged = apply_contest_settings(contest_settings("cham-thi", code_prefix="CT"))
+    judged = apply_contest_settings(contest_settings("cham-thi", code_prefix="CT", rounds=[
+        {"code": "SK", "name": "Sơ khảo", "per_entry": 2, "advance": {"top": 2}},
+        {"code": "CK", "name": "Chung khảo"}]))
     judged_entries = [entry_in(judged, f"Thắp sáng đường quê số {n}") for n in range(1, 4)]
     start_judging(judged, actor=None)
     other_judge = upsert_user("giamkhao9@example.vn", "Phạm Thị Giám Khảo", [Role.JUDGE], PASSWORDS["judge"])
@@ -179,6 +181,8 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "judging.entry_file": [dict(slug=v["judged"], code=v["judged_code"], file_id=v["judged_file"])],
         "judging.judges_page": [dict(slug=v["judged"]), dict(slug=v["open"])],
         "judging.progress": [dict(slug=v["judged"])],
+        "judging.rounds_page": [dict(slug=v["judged"]), dict(slug=v["open"]), dict(slug=v["published"])],
+        "judging.round_page": [dict(slug=v["judged"], round_code="SK")],
         "judging.entry_history_page": [dict(slug=v["judged"], code=v["judged_code"])],
         "judging.judge_history_page": [dict(slug=v["judged"], judge_id=v["judge_id"])],
         "judging.import_scores_page": [dict(slug=v["judged"]), dict(slug=v["published"])],

@@ -79,6 +79,9 @@ ACCESS = {
     "judging.paper_sheets_pdf": "organizer",
     "judging.judges_page": "organizer",
     "judging.progress": "organizer",
+    "judging.rounds_page": "organizer",
+    "judging.round_page": "organizer",
+    "judging.close_round_action": "organizer",
     "judging.add_judge_account": "organizer",
     "judging.assign": "organizer",
     "admin.index": "organizer",
@@ -138,6 +141,7 @@ ORGANIZER_ACTIONS = {
     "certificates.start_batch", "certificates.revoke_certificate", "certificates.reissue_certificate",
     "certificates.save_recipients", "certificates.import_recipients",
     "admin.release_file", "judging.apply_import", "admin.retry_outgoing", "admin.apply_entry_import_page",
+    "judging.close_round_action",
     # The judge's own actions on a sheet of a finalized contest: refused with a message.
     "judging.autosave", "judging.conflict",
 }
@@ -174,7 +178,7 @@ def world(finalized_demo, app):
     params = dict(slug=contest.slug, code=entry.code, file_id=entry.files[0].id,
                   doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token,
                   judge_id=judge.id, sheet_id=sheet.id, conflict_id=1, mail_id=1, cert_id=cert.id,
-                  job_id=job.id, fmt="png", role="scan")
+                  job_id=job.id, fmt="png", role="scan", round_code=contest.rounds[0].code)
     users = {"author": author, "judge": judge, "organizer": user_by_email("bantochuc@dvk2022.vn")}
     return params, users
 

@@ -11,7 +11,7 @@ from tests.pages import LOGINS, NOT_HTML, ROLES, build_site, pages_for, route_ur
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
-ORGANIZER_TABS = ["Overview", "Settings", "Entries", "Screening", "Judges", "Progress", "Paper sheets", "Ranking",
+ORGANIZER_TABS = ["Overview", "Settings", "Entries", "Screening", "Rounds", "Judges", "Progress", "Paper sheets", "Ranking",
                   "Certificates", "Certificate register"]
 
 

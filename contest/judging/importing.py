@@ -20,6 +20,7 @@ from contest.extensions import db
 from contest.importing import CsvImportError, Problem, Where, check_header, read_table
 from contest.judging.conflicts import conflicted_pairs
 from contest.judging.history import SheetSnapshot, lock_sheet, record_change
+from contest.judging.rounds import round_entry_ids
 from contest.judging.services import write_points
 from contest.models import (
     COMPETING,
@@ -29,6 +30,7 @@ from contest.models import (
     Criterion,
     Entry,
     Role,
+    Round,
     ScoreSource,
     User,
 )
@@ -77,6 +79,7 @@ class ScoreImportPlan:
     criteria: list[Criterion]
     sheets: list[PlannedSheet]
     new_judges: list[str] = field(default_factory=list)
+    round: Round | None = None
 
     @property
     def changing(self) -> list[PlannedSheet]:
@@ -84,15 +87,21 @@ class ScoreImportPlan:
 
 
 def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv",
-                      create_judges: bool = False, overwrite: bool = False) -> ScoreImportPlan:
-    """Check every row and say what each sheet becomes; CsvImportError lists every problem."""
+                      create_judges: bool = False, overwrite: bool = False,
+                      round_code: str | None = None) -> ScoreImportPlan:
+    """Check every row and say what each sheet becomes; CsvImportError lists every problem.
+
+    The sheets go into the round ``round_code`` (the open round when None), which
+    must be the open one: a closed round's scores decided who went on.
+    """
     if contest.is_locked:
         raise CsvImportError([f"contest {contest.slug} is finalized: scores are locked"])
     if contest.phase is not ContestPhase.JUDGING:
         # Like a judge's own sheet: scores only once submissions are closed.
         raise CsvImportError([f"contest {contest.slug} is {contest.phase}: "
                               f"run `contest start-judging {contest.slug}` first"])
-    criteria = contest.criteria
+    round_ = _open_round(contest, round_code)
+    criteria = round_.rubric
     table = read_table(raw, filename)
     header, rows = table.header, table.rows
     check_header(table, ("entry_code", "judge_email", *(c.code for c in criteria)), None)
@@ -103,6 +112,7 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
     if not rows:
         raise CsvImportError(["the file has no rows"])
     entries = {e.code: e for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id))}
+    in_round = set(db.session.scalars(round_entry_ids(round_)))
     errors: list[str] = []
     parsed = []
     seen: dict[tuple[str, str], Where] = {}
@@ -115,6 +125,8 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
             bad("entry_code", f"no entry {row['entry_code']!r} in {contest.slug}")
         elif entry.status not in COMPETING:
             bad("entry_code", f"{entry.code} is {entry.status.value}")
+        elif entry.id not in in_round:
+            bad("entry_code", f"{entry.code} did not go on to round {round_.code}")
         try:
             email = validate_email(row["judge_email"], check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
@@ -149,8 +161,8 @@ def plan_score_import(contest: Contest, raw: bytes, filename: str = "scores.csv"
 
     blocked = conflicted_pairs(contest, [j for j in judges.values() if j.id is not None])
     sheets = {(a.entry_id, a.judge_id): a for a in db.session.scalars(
-        select(Assignment).where(Assignment.round_id == contest.current_round.id))}
-    plan = ScoreImportPlan(contest, criteria, [], created)
+        select(Assignment).where(Assignment.round_id == round_.id))}
+    plan = ScoreImportPlan(contest, criteria, [], created, round_)
     for where, entry, email, points, comment in parsed:
         judge = judges[email]
         if (entry.id, judge.id) in blocked:
@@ -173,7 +185,7 @@ def apply_score_import(plan: ScoreImportPlan, actor: User | None = None) -> Scor
     contest, criteria = plan.contest, plan.criteria
     emails = sorted({s.email for s in plan.sheets})
     judges, _, _ = _judges_for(emails, create=True)
-    round_ = contest.current_round
+    round_ = plan.round or contest.current_round
     sheets = {(a.entry_id, a.judge_id): a for a in db.session.scalars(
         select(Assignment).where(Assignment.round_id == round_.id))}
     now = utcnow()
@@ -195,15 +207,30 @@ def apply_score_import(plan: ScoreImportPlan, actor: User | None = None) -> Scor
             sheet.submitted_at = now
             changed += 1
     db.session.flush()
-    record("scores.imported", contest=contest, actor=actor, target=contest.slug,
+    record("scores.imported", contest=contest, actor=actor, target=contest.slug, round=round_.code,
            sheets=len(plan.sheets), changed=changed, judges_created=plan.new_judges)
     return ScoreImportSummary(len(plan.sheets), plan.new_judges, changed)
 
 
 def import_scores(contest: Contest, raw: bytes, create_judges: bool = False, actor: User | None = None,
-                  overwrite: bool = False, filename: str = "scores.csv") -> ScoreImportSummary:
+                  overwrite: bool = False, filename: str = "scores.csv",
+                  round_code: str | None = None) -> ScoreImportSummary:
     """Check the file, then store it: the command line's one step."""
-    return apply_score_import(plan_score_import(contest, raw, filename, create_judges, overwrite), actor)
+    return apply_score_import(
+        plan_score_import(contest, raw, filename, create_judges, overwrite, round_code), actor)
+
+
+def _open_round(contest: Contest, code: str | None) -> Round:
+    if code is None:
+        return contest.current_round
+    found = next((r for r in contest.rounds if r.code == code), None)
+    if found is None:
+        raise CsvImportError([f"contest {contest.slug} has no round {code!r}; its rounds: "
+                              f"{', '.join(r.code for r in contest.rounds)}"])
+    if not found.is_open:
+        raise CsvImportError([f"round {code} is {found.status.value}: scores go only into the open round, "
+                              f"{contest.current_round.code}"])
+    return found
 
 
 def _judges_for(emails: list[str], create: bool) -> tuple[dict[str, User], list[str], list[str]]:

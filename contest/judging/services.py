@@ -60,10 +60,12 @@ def judges() -> list[User]:
 
 
 def rankable_entries(contest: Contest) -> list[Entry]:
+    """The entries the open round reads: every eligible one in the first round, those
+    that went on in the later ones."""
+    from contest.judging.rounds import round_entry_ids
+
     return list(db.session.scalars(
-        select(Entry)
-        .where(Entry.contest_id == contest.id, Entry.reaches_judges)
-        .order_by(Entry.code)
+        select(Entry).where(Entry.id.in_(round_entry_ids(contest.current_round))).order_by(Entry.code)
     ))
 
 
@@ -151,10 +153,13 @@ def save_sheet(
             ContestPhase.FINALIZED: _l("contest %(slug)s is finalized: scores cannot change", slug=slug),
             ContestPhase.PUBLISHED: _l("contest %(slug)s is published: scores cannot change", slug=slug),
         }[contest.phase]])
+    if not assignment.round.is_open:
+        raise SheetErrors({}, [_l("Round %(round)s is closed: its scores cannot change.",
+                                  round=assignment.round.name)])
     if conflict_of(assignment.entry, assignment.judge) is not None:
         raise SheetErrors({}, [_l("You have a conflict of interest with this entry: "
                                   "it cannot be scored by you.")])
-    criteria = contest.criteria
+    criteria = assignment.round.rubric
     # Checked under the lock: another request may have submitted the sheet meanwhile.
     lock_sheet(assignment)
     before = SheetSnapshot.of(assignment)
@@ -207,8 +212,10 @@ class JudgeProgress:
 def judge_loads(contest: Contest) -> list[JudgeProgress]:
     """Every judge account with its sheets in the current round, none included
     (sheets of entries screened ineligible do not count)."""
+    from contest.judging.rounds import round_entry_ids
+
     round_id = contest.current_round.id
-    judged = select(Entry.id).where(Entry.contest_id == contest.id, Entry.reaches_judges)
+    judged = round_entry_ids(contest.current_round)
     rows = db.session.execute(
         select(User, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.JUDGE))
@@ -283,10 +290,11 @@ UNFINISHED_SHOWN = 100
 def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN) -> JudgingOverview:
     """Sheets and judges per rankable entry in the current round: counted by the
     database, with the first ``shown`` unfinished entries loaded, in four queries."""
+    from contest.judging.rounds import round_entry_ids
+
     round_id = contest.current_round.id
     ids = list(db.session.scalars(
-        select(Entry.id).where(Entry.contest_id == contest.id, Entry.reaches_judges)
-        .order_by(Entry.code)))
+        select(Entry.id).where(Entry.id.in_(round_entry_ids(contest.current_round))).order_by(Entry.code)))
     counts = {entry_id: (sheets, done) for entry_id, sheets, done in db.session.execute(
         select(Assignment.entry_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .where(Assignment.round_id == round_id).group_by(Assignment.entry_id))}

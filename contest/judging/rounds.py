@@ -1,0 +1,235 @@
+"""Rounds of judging: each round's entries and scores, closing a round, opening the next."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contest.audit import record
+from contest.domain import advancement
+from contest.domain.advancement import AdvanceCandidate, AdvanceResult
+from contest.domain.assignment import assign_balanced, assign_every_judge
+from contest.domain.scoring import CriterionRule, ScoreSheet, entry_score, format_score, to_decimal
+from contest.extensions import db
+from contest.judging.conflicts import conflicted_pairs
+from contest.models import (
+    AdvanceReason,
+    AdvanceRule,
+    Advancement,
+    Assignment,
+    Contest,
+    ContestPhase,
+    Entry,
+    Round,
+    RoundStatus,
+    User,
+)
+from contest.models.types import utcnow
+
+
+class RoundError(ValueError):
+    """A round cannot be closed (or a code is not a round); the message is lazy."""
+
+    def __init__(self, message, missing: list | None = None):
+        super().__init__(message)
+        self.missing = missing or []
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One entry of a round with its score there, its rank and whether it goes on."""
+
+    entry: Entry
+    score: Fraction | None
+    rank: int | None
+    reason: AdvanceReason | None
+
+    @property
+    def score_text(self) -> str | None:
+        return format_score(self.score)
+
+
+@dataclass
+class AdvancePlan:
+    """What closing the open round does: who goes on and why, or what is missing."""
+
+    round: Round
+    next: Round | None
+    rows: list[RoundRow]
+    result: AdvanceResult | None
+    missing: list  # judging.services.UnfinishedEntry
+    panel: list[User]
+    assigned: int = 0  # sheets of the next round, once the round is closed
+
+    @property
+    def advancing(self) -> list[RoundRow]:
+        return [r for r in self.rows if r.reason is not None]
+
+    @property
+    def ties(self) -> list[advancement.CutTie]:
+        return self.result.ties if self.result else []
+
+    def codes_of(self, keys) -> list[str]:
+        by_id = {r.entry.id: r.entry.code for r in self.rows}
+        return [by_id[k] for k in keys]
+
+
+def round_by_code(contest: Contest, code: str | None) -> Round:
+    """The round with ``code``; the open round without one."""
+    if code is None:
+        return contest.current_round
+    found = next((r for r in contest.rounds if r.code == code), None)
+    if found is None:
+        raise RoundError(_l("contest %(slug)s has no round %(code)s; its rounds: %(codes)s",
+                            slug=contest.slug, code=code, codes=", ".join(r.code for r in contest.rounds)))
+    return found
+
+
+def round_entry_ids(round_: Round):
+    """The entries a round reads, as a subquery: the rankable ones in the first round,
+    those that went on from the round before in the others."""
+    query = select(Entry.id).where(Entry.contest_id == round_.contest_id, Entry.reaches_judges)
+    previous = round_.previous
+    if previous is not None:
+        query = query.where(Entry.id.in_(
+            select(Advancement.entry_id).where(Advancement.round_id == previous.id)))
+    return query
+
+
+def round_panel(contest: Contest, round_: Round) -> list[User]:
+    """Who reads in a round: its own judges, else those who read in the round before,
+    else every judge account."""
+    from contest.judging.services import judges
+
+    if round_.judges:
+        return list(round_.judges)
+    previous = round_.previous
+    if previous is not None:
+        readers = list(db.session.scalars(
+            select(User).where(User.id.in_(
+                select(Assignment.judge_id).where(Assignment.round_id == previous.id)))
+            .order_by(User.name, User.id)))
+        if readers:
+            return readers
+    return judges()
+
+
+def round_scores(contest: Contest, round_: Round, entries: list[Entry]) -> dict[int, Fraction | None]:
+    """Each entry's score in ``round_`` (the plain mean of its full sheets there), exact."""
+    rubric = round_.rubric
+    code_of = {c.id: c.code for c in rubric}
+    rules = [CriterionRule(c.code, c.max_points, c.weight) for c in rubric]
+    sheets: dict[int, list[ScoreSheet]] = {}
+    for a in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)):
+        sheets.setdefault(a.entry_id, []).append(ScoreSheet(
+            judge=a.judge_id, submitted=a.is_submitted,
+            points={code_of[s.criterion_id]: s.points for s in a.scores if s.criterion_id in code_of}))
+    return {e.id: entry_score(sheets.get(e.id, []), rules).score for e in entries}
+
+
+def _rule(round_: Round) -> advancement.AdvanceRule:
+    return advancement.AdvanceRule(round_.advance_rule.value, round_.advance_count, round_.advance_min_score)
+
+
+def plan_advance(contest: Contest, picked: list[str] | None = None) -> AdvancePlan:
+    """Who would go on from the open round if it closed now (``picked``: entry codes
+    for a round whose rule is the organizer's pick; None shows no pick yet)."""
+    from contest.judging.services import judging_overview
+
+    round_ = contest.current_round
+    entries = list(db.session.scalars(
+        select(Entry).where(Entry.id.in_(round_entry_ids(round_)))
+        .options(selectinload(Entry.category)).order_by(Entry.code)))
+    scores = round_scores(contest, round_, entries)
+    overview = judging_overview(contest)
+    missing = overview.unfinished
+    result = None
+    if round_.next is not None and not missing:
+        candidates = [AdvanceCandidate(e.id, scores[e.id], e.category_id) for e in entries]
+        by_code = {e.code: e.id for e in entries}
+        unknown = [c for c in picked or [] if c not in by_code]
+        if unknown:
+            raise RoundError(_l("not entries of round %(round)s: %(codes)s",
+                                round=round_.code, codes=", ".join(unknown)))
+        if round_.advance_rule is not AdvanceRule.PICK or picked:
+            result = advancement.select_advancing(candidates, _rule(round_),
+                                                  {by_code[c] for c in picked or []})
+    scored = [AdvanceCandidate(e.id, scores[e.id]) for e in entries if scores[e.id] is not None]
+    ranks = result.ranks if result else {c.key: r for r, c in advancement.rank(scored)}
+    reasons = {a.key: AdvanceReason(a.reason) for a in result.advancing} if result else {}
+    rows = [RoundRow(e, scores[e.id], ranks.get(e.id), reasons.get(e.id)) for e in entries]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry.code))
+    panel = round_panel(contest, round_.next) if round_.next is not None else []
+    return AdvancePlan(round_, round_.next, rows, result, missing, panel)
+
+
+def close_round(contest: Contest, actor: User | None, picked: list[str] | None = None) -> AdvancePlan:
+    """Close the open round: every sheet must be in. Records who goes on and why,
+    opens the next round and assigns its judges (balanced, conflict-free, connected)."""
+    if contest.phase is not ContestPhase.JUDGING:
+        raise RoundError(_l("contest %(slug)s is not being judged: no round can close", slug=contest.slug))
+    round_ = contest.current_round
+    if round_.next is None:
+        raise RoundError(_l("round %(round)s is the last round: finalize the results instead",
+                            round=round_.code))
+    plan = plan_advance(contest, picked)
+    if plan.missing:
+        raise RoundError(lazy_ngettext(
+            "%(num)d entry is not fully scored in round %(round)s: %(codes)s",
+            "%(num)d entries are not fully scored in round %(round)s: %(codes)s",
+            len(plan.missing), round=round_.code, codes=missing_text(plan.missing)), plan.missing)
+    if plan.result is None:
+        raise RoundError(_l("round %(round)s goes on by the organizer's pick: choose the entries",
+                            round=round_.code))
+    nxt, panel = plan.next, plan.panel
+    pairs = next_round_pairs(contest, nxt, panel, plan.result.keys)
+
+    now = utcnow()
+    round_.advancements = [
+        Advancement(entry_id=row.entry.id, position=i, rank=row.rank,
+                    score=to_decimal(row.score) if row.score is not None else None, reason=row.reason)
+        for i, row in enumerate(plan.advancing)]
+    round_.status, round_.closed_at, round_.closed_by = RoundStatus.CLOSED, now, actor
+    nxt.status, nxt.opened_at = RoundStatus.OPEN, now
+    db.session.add_all(Assignment(round_id=nxt.id, entry_id=e, judge_id=j) for e, j in pairs)
+    plan.assigned = len(pairs)
+    db.session.flush()
+    record("round.closed", contest=contest, actor=actor, target=round_.code,
+           advanced={row.entry.code: row.reason.value for row in plan.advancing},
+           ties=[plan.codes_of(t.keys) for t in plan.ties], next=nxt.code)
+    record("judges.assigned", contest=contest, actor=actor, target=contest.slug, round=nxt.code,
+           added=len(pairs), per_entry=nxt.per_entry, judges=[u.id for u in panel])
+    return plan
+
+
+def next_round_pairs(contest: Contest, round_: Round, panel: list[User], entry_ids: list[int]):
+    """The next round's sheets, worked out before anything changes: AssignmentError if impossible."""
+    from contest.judging.services import JudgingError
+
+    if not panel:
+        raise JudgingError(_l("round %(round)s has no judges", round=round_.code))
+    judge_ids = [u.id for u in panel]
+    excluded = conflicted_pairs(contest, panel)
+    if round_.per_entry is None:
+        return assign_every_judge(entry_ids, judge_ids, (), excluded)
+    return assign_balanced(entry_ids, judge_ids, round_.per_entry, (), excluded)
+
+
+def missing_text(missing: list, shown: int = 20) -> str:
+    """Entries still waiting, as "DVK-0001 (Nguyễn Văn A, Trần Thị B)", "DVK-0002 (no judge)"."""
+    parts = []
+    for row in missing[:shown]:
+        who = ", ".join(j.name for j in row.waiting_for) if row.assigned else str(_l("no judge"))
+        parts.append(f"{row.entry.code} ({who})")
+    return "; ".join(parts) + (" …" if len(missing) > shown else "")
+
+
+def advancements_of(round_: Round) -> list[Advancement]:
+    """Who went on from a closed round, in rank order, with their entries."""
+    return list(db.session.scalars(
+        select(Advancement).where(Advancement.round_id == round_.id)
+        .options(selectinload(Advancement.entry)).order_by(Advancement.position)))
