@@ -344,7 +344,8 @@ def test_scores_are_stored_as_submitted_sheets_and_assign_the_judge(
     assert points_of(got[("TT-0002", "giamkhao1@example.vn")]) == {"ND": 60, "HT": 0}
     assert count(Score) == 6
     assert db.session.scalar(select(AuditEvent.details).where(
-        AuditEvent.action == "scores.imported")) == {"sheets": 3, "changed": 3, "judges_created": []}
+        AuditEvent.action == "scores.imported")) == {"sheets": 3, "changed": 3, "judges_created": [],
+                                                     "round": "1"}
 
 
 def test_imported_scores_rank_the_entries(import_scores, write_csv, two_entries, judges, runner):
