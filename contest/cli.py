@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from contest.domain.aggregation import METHODS
 from contest.domain.scoring import format_score
 from contest.extensions import db
 from contest.models import Contest, Role
@@ -157,16 +158,17 @@ def import_scores(slug: str, file: Path, create_judges: bool, overwrite: bool, r
               show_default=True)
 @click.option("--snapshot", is_flag=True,
               help="The finalized results' snapshot as JSON, with its SHA-256.")
+@click.option("--method", type=click.Choice(METHODS), default=None,
+              help="Rank by this aggregation method instead of the round's (a preview).")
 @with_appcontext
-def results(slug: str, fmt: str, snapshot: bool) -> None:
+def results(slug: str, fmt: str, snapshot: bool, method: str | None) -> None:
     """The ranking: ranks, scores, tiers, boundary ties and incomplete entries."""
-    from contest.domain.scoring import format_score
     from contest.results.services import compute_ranking, ranking_records
 
     if snapshot:
         _print_snapshot(_contest(slug))
         return
-    ranking = compute_ranking(_contest(slug))
+    ranking = compute_ranking(_contest(slug), method)
     records = ranking_records(ranking)
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
@@ -175,14 +177,19 @@ def results(slug: str, fmt: str, snapshot: bool) -> None:
         from contest.exporting import write_csv_rows
 
         header = list(records[0]) if records else ["code"]
-        write_csv_rows(sys.stdout, header, [["; ".join(r[k]) if k == "authors" else r[k] for k in header]
+        cell = {"authors": "; ".join, "round_scores": json.dumps}
+        write_csv_rows(sys.stdout, header, [[cell[k](r[k]) if k in cell else r[k] for k in header]
                                             for r in records])
         return
     for r in records:
         rank = r["rank"] if r["rank"] is not None else "-"
         flag = "TIE" if r["boundary_tie"] else ("incomplete" if not r["complete"] else "")
-        click.echo(f"{rank!s:>4}  {r['code']:<10} {r['score'] or '—':>7}  {r['tier'] or '':<3} "
-                   f"{flag:<10} {r['title'][:60]}")
+        if r["disagreement"]:
+            flag = (flag + " DISAGREE").strip()
+        moved = f"(mean: {r['tier_if_mean'] or '-'})" if r["tier_if_mean"] != r["tier"] else ""
+        click.echo(f"{rank!s:>4}  {r['code']:<10} {r['score'] or '—':>7} {r['raw_score'] or '—':>7}  "
+                   f"{r['tier'] or '':<3} {moved:<11} {flag:<10} {r['title'][:60]}")
+    click.echo(f"method: {ranking.method} (score, then the plain mean)")
     counts = ranking.tier_counts()
     click.echo("tiers: " + ", ".join(f"{t.code} {counts.get(t.code, 0)}/{ranking.quota_of(t)}"
                                      for t in ranking.contest.tiers))
@@ -195,6 +202,11 @@ def results(slug: str, fmt: str, snapshot: bool) -> None:
         click.echo(f"boundary tie at {tie.rows[0].score_text} ({tiers}): {' '.join(tie.codes)}")
     if ranking.incomplete:
         click.echo(f"incomplete: {len(ranking.incomplete)} entries")
+    if ranking.same_prizes_under_every_method:
+        click.echo("the prize list is the same under every method")
+    for other, count in ranking.tier_changes_by_method.items():
+        if count:
+            click.echo(f"{count} {'entry changes' if count == 1 else 'entries change'} tier under {other}")
 
 
 def _print_snapshot(contest) -> None:

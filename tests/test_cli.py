@@ -34,7 +34,8 @@ from contest.models import (
 from tests.conftest import ON_POSTGRES
 
 CONTEST_SCRIPT = Path(sys.executable).with_name("contest")
-RECORD_KEYS = {"rank", "code", "title", "authors", "score", "tier", "boundary_tie", "complete"}
+RECORD_KEYS = {"rank", "code", "title", "authors", "score", "tier", "boundary_tie", "complete",
+               "raw_score", "method", "round", "round_scores", "tier_if_mean", "disagreement"}
 
 
 def counts() -> dict[str, int]:
@@ -146,6 +147,32 @@ def test_acceptance_results_after_the_full_demo(runner):
     table = invoke(runner, "results", "dvk-2022")
     assert "boundary tie at 93.00 (C/none): DVK-0015 DVK-0222 DVK-0280 DVK-0361" in table.output
     assert "tiers: A 2/2, B 4/4, C 9/10" in table.output
+    # Under the plain mean the score is the raw mean, and no tier moves.
+    assert all(r["method"] == "mean" and r["raw_score"] == r["score"] for r in records)
+    assert all(r["tier_if_mean"] == r["tier"] for r in records)
+    assert all(r["round_scores"] == {r["round"]: r["score"]} for r in records)
+
+
+def test_results_preview_another_method(runner):
+    assert invoke(runner, "demo").exit_code == 0
+    by_mean = {r["code"]: r for r in results_json(runner, "dvk-2022")}
+    result = invoke(runner, "results", "dvk-2022", "--format", "json", "--method", "zscore")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert {r["method"] for r in records} == {"zscore"}
+    # The raw score stays the plain mean; the score is the normalized one.
+    assert all(r["raw_score"] == by_mean[r["code"]]["score"] for r in records)
+    assert any(r["score"] != r["raw_score"] for r in records)
+    assert all(r["tier_if_mean"] == by_mean[r["code"]]["tier"] for r in records)
+    moved = [r for r in records if r["tier"] != r["tier_if_mean"]]
+    assert moved
+    table = invoke(runner, "results", "dvk-2022", "--method", "zscore").output
+    assert "method: zscore" in table
+    assert f"{len(moved)} entries change tier under mean" in table
+    assert "the prize list is the same under every method" not in table
+    refused = invoke(runner, "results", "dvk-2022", "--method", "average")
+    assert refused.exit_code == 2 and "'average' is not one of" in refused.output
+    assert "method: mean" in invoke(runner, "results", "dvk-2022").output
 
 
 # --- a small contest with a boundary tie -----------------------------------
@@ -185,19 +212,25 @@ def tied(runner, make_contest, make_user, tmp_path) -> Contest:
 def test_results_json_shape(runner, tied):
     records = results_json(runner, "thi-thu")
     assert all(set(r) == RECORD_KEYS for r in records)
+    same = {"method": "mean", "round": "1", "disagreement": False}
     assert records == [
         {"rank": 1, "code": "TT-0001", "title": "Con đường hoa", "authors": ["Nguyễn Thị Thuỳ Dương"],
-         "score": "90.00", "tier": "A", "boundary_tie": False, "complete": True},
+         "score": "90.00", "tier": "A", "boundary_tie": False, "complete": True,
+         "raw_score": "90.00", "round_scores": {"1": "90.00"}, "tier_if_mean": "A", **same},
         {"rank": 2, "code": "TT-0002", "title": "Thắp sáng đường quê",
          "authors": ["Tập thể Hội LHPN xã Kiền Bái"], "score": "80.00", "tier": None,
-         "boundary_tie": True, "complete": True},
+         "boundary_tie": True, "complete": True,
+         "raw_score": "80.00", "round_scores": {"1": "80.00"}, "tier_if_mean": None, **same},
         {"rank": 2, "code": "TT-0003", "title": "Hiến đất mở đường",
          "authors": ["Trần Văn An", "Lê Thị Bình"], "score": "80.00", "tier": None,
-         "boundary_tie": True, "complete": True},
+         "boundary_tie": True, "complete": True,
+         "raw_score": "80.00", "round_scores": {"1": "80.00"}, "tier_if_mean": None, **same},
         {"rank": 4, "code": "TT-0004", "title": "Nước sạch về thôn", "authors": ["Phạm Cường"],
-         "score": "70.00", "tier": "C", "boundary_tie": False, "complete": True},
+         "score": "70.00", "tier": "C", "boundary_tie": False, "complete": True,
+         "raw_score": "70.00", "round_scores": {"1": "70.00"}, "tier_if_mean": "C", **same},
         {"rank": 5, "code": "TT-0005", "title": "Ngày Chủ nhật xanh", "authors": ["Đặng Văn Ơn"],
-         "score": "60.00", "tier": None, "boundary_tie": False, "complete": True},
+         "score": "60.00", "tier": None, "boundary_tie": False, "complete": True,
+         "raw_score": "60.00", "round_scores": {"1": "60.00"}, "tier_if_mean": None, **same},
     ]
 
 
@@ -206,7 +239,9 @@ def test_results_list_incomplete_entries_without_rank_or_score(runner, tied, mak
     records = results_json(runner, "thi-thu")
     assert records[-1] == {"rank": None, "code": "TT-0006", "title": "Chưa chấm",
                            "authors": ["Nguyễn Thị Thuỳ Dương"], "score": None, "tier": None,
-                           "boundary_tie": False, "complete": False}
+                           "boundary_tie": False, "complete": False, "raw_score": None,
+                           "method": "mean", "round": "1", "round_scores": {"1": None},
+                           "tier_if_mean": None, "disagreement": False}
     table = invoke(runner, "results", "thi-thu")
     assert "incomplete: 1 entries" in table.output
 
@@ -215,7 +250,7 @@ def test_results_table(runner, tied):
     result = invoke(runner, "results", "thi-thu")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split()[:4] == ["1", "TT-0001", "90.00", "A"]
+    assert lines[0].split()[:5] == ["1", "TT-0001", "90.00", "90.00", "A"]
     assert "TIE" in lines[1] and "TT-0002" in lines[1]
     assert "Con đường hoa" in lines[0]
     assert "tiers: A 1/1, B 0/1, C 1/2" in result.output
@@ -230,6 +265,8 @@ def test_results_csv(runner, tied):
     assert [r["code"] for r in rows] == ["TT-0001", "TT-0002", "TT-0003", "TT-0004", "TT-0005"]
     assert rows[2]["authors"] == "Trần Văn An; Lê Thị Bình"
     assert (rows[0]["score"], rows[0]["tier"], rows[1]["boundary_tie"]) == ("90.00", "A", "True")
+    assert (rows[0]["raw_score"], rows[0]["method"], rows[0]["tier_if_mean"]) == ("90.00", "mean", "A")
+    assert json.loads(rows[0]["round_scores"]) == {"1": "90.00"}
 
 
 def test_results_csv_never_holds_a_formula(runner, tied):

@@ -72,7 +72,7 @@ def test_ranking_page_shows_tiers_and_highlights_the_boundary_tie(client, demo_c
         assert row and "boundary-tie" in row.group(1)
         assert "tie: B / C" in page
     first_prize = compute_ranking(demo_contest).ranked[0]
-    assert re.search(rf'<tr class="tier-A" id="row-{first_prize.entry.code}">', page)
+    assert re.search(rf'<tr class="tier-A" id="row-{first_prize.code}">', page)
     assert first_prize.score_text in page
     # One form to order the tie, with a position select per tied entry.
     assert page.count('name="position_') == len(codes)
@@ -108,7 +108,7 @@ def test_resolving_a_tie_stores_the_order_the_reason_and_an_audit_event(client, 
     assert response.status_code == 302
 
     resolution = db.session.scalar(select(TieResolution))
-    codes_by_id = {row.entry.id: row.entry.code for row in compute_ranking(demo_contest).rows}
+    codes_by_id = {row.entry_id: row.code for row in compute_ranking(demo_contest).rows}
     assert [codes_by_id[i] for i in resolution.entry_ids] == order
     assert resolution.reason == "Bốc thăm công khai trước Ban Giám khảo"
     assert resolution.resolved_by_id == organizer.id
@@ -144,7 +144,7 @@ def test_a_tie_form_without_reason_or_with_equal_positions_is_refused(
 
 def test_a_tie_form_for_entries_that_are_not_a_tie_changes_nothing(client, demo_contest, organizer):
     ranked = compute_ranking(demo_contest).ranked
-    codes = [ranked[0].entry.code, ranked[1].entry.code]
+    codes = [ranked[0].code, ranked[1].code]
     response = resolve_via_web(client, codes, codes, "Thử")
     assert response.status_code == 302
     assert "no longer one group of equal scores" in client.get(RANKING).get_data(as_text=True)

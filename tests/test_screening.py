@@ -176,7 +176,7 @@ def test_an_ineligible_entry_is_never_assigned(client, organizer, contest, entri
     start_judging(contest, actor=None)
     assert assign_judges(contest, [judge], None, actor=None) == 3
     db.session.commit()
-    assert entries[0].code not in [row.entry.code for row in compute_ranking(contest).rows]
+    assert entries[0].code not in [row.code for row in compute_ranking(contest).rows]
 
 
 def test_an_entry_screened_out_during_judging_leaves_the_judges_and_comes_back_if_reversed(
@@ -195,7 +195,7 @@ def test_an_entry_screened_out_during_judging_leaves_the_judges_and_comes_back_i
     assert judge_client.get(f"/c/{contest.slug}/judge/{entries[0].code}").status_code == 404
     assert judge_client.get(f"/c/{contest.slug}/judge/{entries[0].code}/files/{stored.id}").status_code == 404
     assert [(c.assigned, c.submitted) for c in judge_contests(judge)] == [(3, 0)]
-    assert entries[0].code not in [row.entry.code for row in compute_ranking(contest).rows]
+    assert entries[0].code not in [row.code for row in compute_ranking(contest).rows]
     progress = client.get(f"/c/{contest.slug}/organize/judges").get_data(as_text=True)
     assert entries[0].code not in progress
 

@@ -97,3 +97,28 @@ def test_no_snapshot_before_finalization(runner, demo_contest):
     result = invoke(runner, "results", "dvk-2022", "--snapshot")
     assert result.exit_code != 0
     assert "dvk-2022 is not finalized" in result.output
+
+
+def test_the_snapshot_records_the_rounds_method_and_recomputes_under_it(runner, demo_contest):
+    from contest.models import ScoreMethod
+    from contest.results.services import compute_ranking, resolve_tie
+
+    demo_contest.current_round.method = ScoreMethod.ZSCORE
+    db.session.commit()
+    for tie in compute_ranking(demo_contest).ties:
+        resolve_tie(demo_contest, tie.codes, "Bốc thăm", actor=None)
+    ranking = compute_ranking(demo_contest)
+    assert ranking.method == "zscore"
+    expected = {r.code: (r.rank, r.score_text, r.tier.code if r.tier else None) for r in ranking.ranked}
+    by_mean = {r.code: r.score_text for r in compute_ranking(demo_contest, "mean").ranked}
+    finalize(demo_contest, actor=None)
+    db.session.commit()
+    snapshot = printed_snapshot(runner)["snapshot"]
+    assert snapshot["method"] == "zscore"
+    assert {r["entry"]: (r["rank"], r["score"], r["tier"]) for r in snapshot["ranking"]} == expected
+    assert any(by_mean[code] != score for code, (_, score, _) in expected.items())
+    awards = {a.entry.code: (a.tier.code, f"{a.score:.2f}") for a in db.session.scalars(select(Award))}
+    assert awards == {code: (tier, score) for code, (_, score, tier) in expected.items() if tier}
+    assert snapshot_hash(recompute(copy.deepcopy(snapshot))) == db.session.scalar(select(ResultSnapshot.sha256))
+    # Recomputed under the plain mean, the same sheets give other results.
+    assert snapshot_hash(recompute({**snapshot, "method": "mean"})) != snapshot_hash(snapshot)

@@ -34,7 +34,7 @@ def scored(runner, make_contest, make_user, tmp_path, **settings):
 
 
 def tiers_by_code(ranking) -> dict[str, str | None]:
-    return {r.entry.code: (r.tier.code if r.tier else None) for r in ranking.ranked}
+    return {r.code: (r.tier.code if r.tier else None) for r in ranking.ranked}
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""From score sheets to a ranking: entry scores, tie-breaker values, tiers."""
+"""From judges' totals to a ranking under an aggregation method: scores, tie-breaker values, tiers."""
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from contest.domain.scoring import CriterionRule, EntryScore, ScoreSheet, criterion_score, entry_score
+from contest.domain.aggregation import MEAN, EntryAggregate, Total, ranking_score, score_round
+from contest.domain.scoring import CriterionRule, EntryScore, ScoreSheet, judge_total, sheet_is_full
 from contest.domain.tiering import Candidate, TieringResult, TierRule, rank_and_fill
 
 Sheets = Mapping[Hashable, Sequence[ScoreSheet]]
@@ -13,24 +14,74 @@ Sheets = Mapping[Hashable, Sequence[ScoreSheet]]
 
 @dataclass(frozen=True)
 class RoundSheets:
-    """An earlier round's sheets by entry, and the rubric they were scored on."""
+    """An earlier round's sheets by entry, the rubric they were scored on and the round's method."""
 
     sheets: Sheets
     criteria: Sequence[CriterionRule]
+    method: str = MEAN
 
 
-def tie_value(breaker: str, key: Hashable, sheets: Sheets, criteria: Sequence[CriterionRule],
-              earlier_rounds: Mapping[str, RoundSheets]) -> Fraction | None:
-    """An entry's value under one tie-breaker: "criterion:CODE" or "round:CODE"."""
-    kind, _, code = breaker.partition(":")
-    if kind == "criterion":
-        return criterion_score(sheets.get(key, ()), criteria, code)
-    if kind == "round":
-        earlier = earlier_rounds.get(code)
-        if earlier is None:
-            return None
-        return entry_score(earlier.sheets.get(key, ()), earlier.criteria).score
-    raise ValueError(f"unknown tie-breaker {breaker!r}")
+def sheet_totals(sheets: Sheets, criteria: Sequence[CriterionRule]) -> list[Total]:
+    """(entry, judge, total) of every full sheet."""
+    return [(key, s.judge, judge_total(s.points, criteria))
+            for key, entry_sheets in sheets.items() for s in entry_sheets if sheet_is_full(s, criteria)]
+
+
+def round_scores(method: str, sheets: Sheets, criteria: Sequence[CriterionRule]) -> dict[Hashable, Fraction]:
+    """Each entry's score in a round under ``method``, as it is ranked (see ranking_score)."""
+    return {key: ranking_score(method, agg.score)
+            for key, agg in score_round(method, sheet_totals(sheets, criteria)).items()}
+
+
+def criterion_means(points: Iterable[tuple[Hashable, Fraction | int]], unit: int = 1) -> dict[Hashable, Fraction]:
+    """The exact mean of one criterion's points per entry, from (entry, points) of its full sheets."""
+    sums: dict[Hashable, list] = {}
+    for key, value in points:
+        acc = sums.setdefault(key, [0, 0])
+        acc[0] += value
+        acc[1] += 1
+    return {key: Fraction(total) / (count * unit) for key, (total, count) in sums.items()}
+
+
+def rank_scores(
+    keys: Iterable[Hashable],
+    scores: Mapping[Hashable, Fraction],
+    tiers: Sequence[TierRule],
+    breakers: Sequence[str] = (),
+    resolutions: Sequence[Sequence[Hashable]] = (),
+    tie_values: Mapping[str, Mapping[Hashable, Fraction]] | None = None,
+) -> TieringResult:
+    """Rank ``keys`` (complete entries, in their display order) on their ``scores``.
+
+    ``tie_values`` maps each tie-breaker's name to the entries' values under it
+    (an entry without one, e.g. not read in that round, comes last).
+    """
+    tie_values = tie_values or {}
+    candidates = [
+        Candidate(key, scores[key], tuple(tie_values.get(b, {}).get(key) for b in breakers))
+        for key in keys
+    ]
+    return rank_and_fill(candidates, tiers, resolutions, breakers)
+
+
+def sheet_tie_values(breakers: Sequence[str], sheets: Sheets, criteria: Sequence[CriterionRule],
+                     earlier_rounds: Mapping[str, RoundSheets]) -> dict[str, dict[Hashable, Fraction]]:
+    """Each tie-breaker's values by entry: "criterion:CODE" the criterion's mean over the
+    full sheets, "round:CODE" the earlier round's score under its method."""
+    values: dict[str, dict[Hashable, Fraction]] = {}
+    for breaker in breakers:
+        kind, _, code = breaker.partition(":")
+        if kind == "criterion":
+            values[breaker] = criterion_means(
+                (key, Fraction(s.points[code])) for key, entry_sheets in sheets.items()
+                for s in entry_sheets if sheet_is_full(s, criteria))
+        elif kind == "round":
+            earlier = earlier_rounds.get(code)
+            values[breaker] = ({} if earlier is None
+                               else round_scores(earlier.method, earlier.sheets, earlier.criteria))
+        else:
+            raise ValueError(f"unknown tie-breaker {breaker!r}")
+    return values
 
 
 def rank_sheets(
@@ -40,17 +91,23 @@ def rank_sheets(
     breakers: Sequence[str] = (),
     resolutions: Sequence[Sequence[Hashable]] = (),
     earlier_rounds: Mapping[str, RoundSheets] | None = None,
+    method: str = MEAN,
 ) -> tuple[dict[Hashable, EntryScore], TieringResult]:
-    """Score every entry of ``sheets`` (in its order) and rank the complete ones.
+    """Score every entry of ``sheets`` (in its order) under ``method`` and rank the complete ones.
 
     ``earlier_rounds`` maps a round's code to its sheets, for "round:" tie-breakers.
     An entry's sheets are only those that count for its score (its judges', this round).
+    An entry's score is the one it is ranked on (under zscore, rounded to 2 decimals).
     """
-    earlier_rounds = earlier_rounds or {}
-    scores = {key: entry_score(entry_sheets, criteria) for key, entry_sheets in sheets.items()}
-    candidates = [
-        Candidate(key, agg.score, tuple(tie_value(b, key, sheets, criteria, earlier_rounds)
-                                        for b in breakers))
-        for key, agg in scores.items() if agg.complete
-    ]
-    return scores, rank_and_fill(candidates, tiers, resolutions, breakers)
+    aggregates: dict[Hashable, EntryAggregate] = score_round(method, sheet_totals(sheets, criteria))
+    scores = {}
+    for key, entry_sheets in sheets.items():
+        agg = aggregates.get(key)
+        counted = agg.counted if agg else 0
+        scores[key] = EntryScore(None if agg is None else ranking_score(method, agg.score),
+                                 bool(entry_sheets) and counted == len(entry_sheets), counted,
+                                 len(entry_sheets))
+    complete = [key for key, score in scores.items() if score.complete]
+    result = rank_scores(complete, {key: scores[key].score for key in complete}, tiers, breakers,
+                         resolutions, sheet_tie_values(breakers, sheets, criteria, earlier_rounds or {}))
+    return scores, result

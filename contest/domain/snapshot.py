@@ -11,8 +11,6 @@ from contest.domain.ranking import RoundSheets, rank_sheets
 from contest.domain.scoring import CriterionRule, ScoreSheet, format_score
 from contest.domain.tiering import BY_ORGANIZER, TierRule
 
-# How the ranked round's judges' totals become a score; recorded with the results.
-METHOD = "mean"
 # The keys of a snapshot the results are computed from; the others are computed.
 INPUT_KEYS = ("contest", "method", "rounds", "ranked_round", "criteria", "tiers", "tie_breakers",
               "entries", "judges", "sheets", "resolutions", "finalized_by", "finalized_at")
@@ -53,7 +51,7 @@ def results_of(inputs: dict[str, Any]) -> dict[str, Any]:
     rounds = {r["code"]: r for r in inputs["rounds"]}
     rubric = rounds[ranked]["criteria"]
     earlier = {
-        code: RoundSheets(_sheets(inputs["sheets"], code), _rules(criteria, r["criteria"]))
+        code: RoundSheets(_sheets(inputs["sheets"], code), _rules(criteria, r["criteria"]), r["method"])
         for code, r in rounds.items() if code != ranked
     }
     tiers = [TierRule(t["code"], t["quota"], None if t["min_score"] is None else Decimal(t["min_score"]),
@@ -62,6 +60,7 @@ def results_of(inputs: dict[str, Any]) -> dict[str, Any]:
     scores, result = rank_sheets(
         _sheets(inputs["sheets"], ranked, [e["code"] for e in inputs["entries"]]),
         _rules(criteria, rubric), tiers, inputs["tie_breakers"], list(resolutions), earlier,
+        inputs["method"],
     )
     ranking = [
         {"entry": p.key, "rank": p.rank, "score": format_score(p.score), "exact": exact(p.score),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.domain.scoring import CriterionRule, ScoreSheet, sheet_is_full
-from contest.domain.snapshot import METHOD, build_snapshot, canonical_json, snapshot_hash
+from contest.domain.snapshot import build_snapshot, canonical_json, snapshot_hash
 from contest.extensions import db
 from contest.models import Assignment, Contest, ResultSnapshot, Round, TieResolution, User
 
@@ -55,7 +55,7 @@ def snapshot_inputs(contest: Contest, ranking, actor: User | None, now: datetime
     )
     return {
         "contest": {"slug": contest.slug, "name": contest.name, "organizer": contest.organizer},
-        "method": METHOD,
+        "method": ranking.method,
         "rounds": [_round(r) for r in contest.rounds],
         "ranked_round": ranked_round.code,
         "criteria": [{"code": c.code, "name": c.name, "max": _points(c.max_points),

@@ -7,17 +7,21 @@ builds no ORM object.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import Integer, func, select, type_coerce
+from sqlalchemy import Integer, case, func, select, type_coerce
 
-from contest.domain.aggregation import DEFAULT_DISAGREEMENT, Score, score_round, spread_limit
+from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_round, spread_limit
+from contest.domain.aggregation import Score as ScoreValue
 from contest.extensions import db
 from contest.models import Assignment, Criterion, Round, Score
 
 # A total's unit: hundredths of points × thousandths of weight.
 UNIT = 100_000
+# A criterion's points are stored in hundredths.
+POINTS_UNIT = 100
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class RoundEntry:
     (a Fraction; under zscore a 28-digit Decimal), the plain mean, and whether
     its judges disagree."""
 
-    score: Score | None
+    score: ScoreValue | None
     mean: Fraction | None
     assigned: int
     counted: int
@@ -55,20 +59,28 @@ class RoundSheets:
     sheet counts, and the best total a judge can give (UNITs).
 
     A sheet is full when it is submitted with a score for every criterion.
+    ``points`` holds, for the criteria asked for, (entry id, points in
+    hundredths) of every full sheet.
     """
 
     totals: list[tuple[int, int, int]]
     counts: dict[int, SheetCount]
     maximum: int
+    points: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, round_: Round) -> RoundSheets:
+    def load(cls, round_: Round, criterion_codes: Sequence[str] = ()) -> RoundSheets:
+        """One query, one row per sheet; ``criterion_codes``: criteria whose points are kept too."""
         criteria = round_.rubric
         ids = [c.id for c in criteria]
-        points = type_coerce(Score.points, Integer) * type_coerce(Criterion.weight, Integer)
+        kept = [c for c in criteria if c.code in criterion_codes]
+        raw = type_coerce(Score.points, Integer)
+        points = raw * type_coerce(Criterion.weight, Integer)
         rows = db.session.execute(
             select(Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
-                   func.count(Score.id), func.coalesce(func.sum(points), 0))
+                   func.count(Score.id), func.coalesce(func.sum(points), 0),
+                   *(func.coalesce(func.sum(case((Score.criterion_id == c.id, raw), else_=0)), 0)
+                     for c in kept))
             .select_from(Assignment)
             .outerjoin(Score, (Score.assignment_id == Assignment.id) & Score.criterion_id.in_(ids))
             .outerjoin(Criterion, Criterion.id == Score.criterion_id)
@@ -77,15 +89,25 @@ class RoundSheets:
         ).all()
         full = len(ids)
         totals = []
+        kept_points: dict[str, list[tuple[int, int]]] = {c.code: [] for c in kept}
         counts: dict[int, list[int]] = {}
-        for entry_id, judge_id, submitted, scored, total in rows:
+        for entry_id, judge_id, submitted, scored, total, *criterion_points in rows:
             count = counts.setdefault(entry_id, [0, 0])
             count[0] += 1
             if submitted and scored == full and full:
                 count[1] += 1
                 totals.append((entry_id, judge_id, int(total)))
+                for c, value in zip(kept, criterion_points):
+                    kept_points[c.code].append((entry_id, int(value)))
         return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
-                   max_total_units(criteria))
+                   max_total_units(criteria), kept_points)
+
+    def only(self, entry_ids: set[int]) -> RoundSheets:
+        """The same round with the sheets of these entries alone."""
+        return RoundSheets([t for t in self.totals if t[0] in entry_ids],
+                           {e: c for e, c in self.counts.items() if e in entry_ids}, self.maximum,
+                           {code: [p for p in values if p[0] in entry_ids]
+                            for code, values in self.points.items()})
 
     def results(self, method: str, threshold: Fraction = DEFAULT_DISAGREEMENT) -> dict[int, RoundEntry]:
         """Every entry with sheets in the round, scored under ``method``."""

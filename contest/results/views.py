@@ -16,6 +16,7 @@ from contest.results.services import (
     ResultsError,
     compute_ranking,
     finalize,
+    load_entries,
     publish,
     resolve_tie,
     tie_resolutions,
@@ -29,6 +30,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
                  finalize_refused: str | None = None):
     """The ranking page; a refused form is shown in place of the blank one for its tie."""
     ranking = compute_ranking(contest)
+    load_entries(ranking.rows)
     forms = []
     for tie in ranking.ties:
         if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
@@ -38,7 +40,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
     return render_template(
         "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
         resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
-        codes_by_id={row.entry.id: row.entry.code for row in ranking.rows},
+        codes_by_id={row.entry_id: row.code for row in ranking.rows},
         snapshot=current_snapshot(contest),
     )
 

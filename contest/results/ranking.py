@@ -1,0 +1,355 @@
+"""Rank a contest from its stored scores under an aggregation method, beside the plain mean.
+
+The ranking is computed from one tuple per sheet (see totals.py): the
+database sums each sheet, Python scores and ranks the entries. Entry objects,
+with their authors, are loaded only for the rows a page or a report shows
+(``load_entries``), so the number of queries does not grow with the contest.
+"""
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contest.domain.aggregation import MEAN, METHODS, check_method, ranking_score
+from contest.domain.ranking import criterion_means, rank_scores
+from contest.domain.scoring import format_score, to_decimal
+from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule
+from contest.extensions import db
+from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
+from contest.results.totals import POINTS_UNIT, RoundEntry, RoundSheets
+
+# Entries looked up by id in one statement at most; more are read with their contest's.
+MAX_IDS = 500
+
+
+@dataclass
+class RankingRow:
+    """One entry in the ranking: its score under the method, the plain mean beside it,
+    and where each puts it. ``entry`` is there once ``load_entries`` ran for the row."""
+
+    entry_id: int
+    code: str
+    score: Fraction | None
+    complete: bool
+    counted: int
+    assigned: int
+    raw_score: Fraction | None = None
+    disagreement: bool = False
+    round_code: str = ""
+    round_scores: dict[str, Fraction | None] = field(default_factory=dict)
+    rank: int | None = None
+    tier: PrizeTier | None = None
+    boundary_tie: bool = False
+    contested: tuple[PrizeTier | None, ...] = ()
+    decided_by: str | None = None
+    rank_if_mean: int | None = None
+    tier_if_mean: PrizeTier | None = None
+    loaded: Entry | None = None
+
+    @property
+    def entry(self) -> Entry:
+        if self.loaded is None:
+            raise LookupError(f"entry {self.code} not loaded: call load_entries first")
+        return self.loaded
+
+    @property
+    def score_text(self) -> str | None:
+        return format_score(self.score)
+
+    @property
+    def raw_score_text(self) -> str | None:
+        return format_score(self.raw_score)
+
+    @property
+    def tie_resolved(self) -> bool:
+        return self.decided_by == BY_ORGANIZER
+
+    @property
+    def tier_changes(self) -> bool:
+        """The tier under the chosen method is not the one the plain mean gives."""
+        return _code(self.tier) != _code(self.tier_if_mean)
+
+
+def _code(tier: PrizeTier | None) -> str | None:
+    return tier.code if tier is not None else None
+
+
+@dataclass
+class TieGroup:
+    """A boundary tie: equal scores on both sides of a tier line."""
+
+    score: Fraction
+    rows: list[RankingRow]
+    tiers: tuple[PrizeTier | None, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.rows]
+
+
+@dataclass
+class TieDecision:
+    """A group of equal scores on a tier line and what decided it, best first.
+
+    ``decided_by`` is a tie-breaker such as "criterion:ND", "organizer" or "share";
+    ``values`` the tie-breaker's values, row by row.
+    """
+
+    score: Fraction
+    rows: list[RankingRow]
+    tiers: tuple[PrizeTier | None, ...]
+    decided_by: str
+    values: tuple[Fraction | None, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.rows]
+
+    @property
+    def shared(self) -> bool:
+        return self.decided_by == SHARED
+
+    @property
+    def by_organizer(self) -> bool:
+        return self.decided_by == BY_ORGANIZER
+
+    @property
+    def value_texts(self) -> list[str | None]:
+        return [format_score(v) for v in self.values]
+
+
+@dataclass
+class Ranking:
+    contest: Contest
+    round: Round
+    method: str
+    ranked: list[RankingRow]
+    incomplete: list[RankingRow]
+    ties: list[TieGroup]
+    decided: list[TieDecision] = field(default_factory=list)
+    # Tier code → entries beyond its quota, for a tier that shared a tie.
+    grown: dict[str, int] = field(default_factory=dict)
+    # Each other method → how many entries it would put in another tier than this method does.
+    tier_changes_by_method: dict[str, int] = field(default_factory=dict)
+    threshold: Fraction = Fraction(1, 4)
+
+    @property
+    def round_method(self) -> str:
+        """The method the organizer chose for the round (``method`` may be a preview)."""
+        return str(self.round.method)
+
+    @property
+    def previewing(self) -> bool:
+        return self.method != self.round_method
+
+    @property
+    def threshold_text(self) -> str:
+        """The disagreement threshold as a percentage: "25 %"."""
+        return f"{to_decimal(self.threshold * 100, 1).normalize():f} %"
+
+    @property
+    def rows(self) -> list[RankingRow]:
+        return self.ranked + self.incomplete
+
+    @property
+    def winners(self) -> list[RankingRow]:
+        return [r for r in self.ranked if r.tier is not None]
+
+    @property
+    def disagreements(self) -> int:
+        return sum(r.disagreement for r in self.rows)
+
+    @property
+    def same_prizes_under_every_method(self) -> bool:
+        return not any(self.tier_changes_by_method.values())
+
+    def tier_counts(self) -> Counter:
+        return Counter(r.tier.code for r in self.winners)
+
+    def tier_summary(self) -> list[tuple[PrizeTier, int]]:
+        """Each tier with how many entries it holds now (its quota is on the tier)."""
+        counts = self.tier_counts()
+        return [(tier, counts.get(tier.code, 0)) for tier in self.contest.tiers]
+
+    def quota_of(self, tier: PrizeTier) -> int:
+        """The tier's quota for this contest: grown when the tier shared a tie."""
+        return tier.quota + self.grown.get(tier.code, 0)
+
+    def equal_groups(self) -> list[list[RankingRow]]:
+        groups: dict[Fraction, list[RankingRow]] = {}
+        for row in self.ranked:
+            groups.setdefault(row.score, []).append(row)
+        return [g for g in groups.values() if len(g) > 1]
+
+
+def tier_rules(contest: Contest) -> list[TierRule]:
+    return [TierRule(t.code, t.quota, t.min_score, t.share_ties) for t in contest.tiers]
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection while the ranking builds its many small acyclic objects:
+    a pass would walk every object of the process (the app's, the session's) each time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def compute_ranking(contest: Contest, method: str | None = None) -> Ranking:
+    """Rank the contest's current round under ``method`` (default: the round's own),
+    with each entry's plain mean and where the plain mean would put it.
+
+    A fixed number of queries whatever the size; rows come without their entries
+    (see ``load_entries``).
+    """
+    if method is not None:
+        check_method(method)
+    with _collection_paused():
+        return _compute(contest, method)
+
+
+def _rankable(contest: Contest) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Entry.id, Entry.code)
+        .where(Entry.contest_id == contest.id, Entry.reaches_judges)
+        .order_by(Entry.code)
+    ))
+
+
+def _tie_values(contest: Contest, sheets: RoundSheets,
+                scores_by_round: dict[str, dict[int, Fraction | None]]) -> dict[str, dict]:
+    values: dict[str, dict] = {}
+    for breaker in contest.tie_breakers:
+        kind, _, code = breaker.partition(":")
+        if kind == "criterion":
+            values[breaker] = criterion_means(sheets.points.get(code, ()), POINTS_UNIT)
+        elif kind == "round":
+            values[breaker] = {k: v for k, v in scores_by_round.get(code, {}).items() if v is not None}
+    return values
+
+
+def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> dict[str, dict[int, Fraction | None]]:
+    """Each started round before ``current``: its entries' scores under the round's method."""
+    scores = {}
+    for round_ in contest.rounds:
+        if round_.number >= current.number or round_.status is RoundStatus.PENDING:
+            continue
+        method = str(round_.method)
+        results = RoundSheets.load(round_).only(ids).results(method)
+        scores[round_.code] = {k: None if r.score is None else ranking_score(method, r.score)
+                               for k, r in results.items()}
+    return scores
+
+
+def _compute(contest: Contest, method: str | None) -> Ranking:
+    round_ = contest.current_round
+    method = method or str(round_.method)
+    threshold = Fraction(round_.disagreement)
+    entries = _rankable(contest)
+    ids = {entry_id for entry_id, _ in entries}
+    breaker_criteria = [b.partition(":")[2] for b in contest.tie_breakers if b.startswith("criterion:")]
+    sheets = RoundSheets.load(round_, breaker_criteria).only(ids)
+    earlier = _earlier_scores(contest, round_, ids)
+    resolutions = [r.entry_ids for r in db.session.scalars(
+        select(TieResolution).where(TieResolution.contest_id == contest.id).order_by(TieResolution.id))]
+    tiers = {t.code: t for t in contest.tiers}
+    rules = tier_rules(contest)
+    tie_values = _tie_values(contest, sheets, earlier)
+    by_method = {m: sheets.results(m, threshold) for m in dict.fromkeys((method, *METHODS))}
+
+    rows: dict[int, RankingRow] = {}
+    chosen = by_method[method]
+    for entry_id, code in entries:
+        result = chosen.get(entry_id) or RoundEntry(None, None, 0, 0)
+        score = None if result.score is None else ranking_score(method, result.score)
+        round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
+        round_scores[round_.code] = score
+        reached = round_.code if entry_id in chosen else next(
+            (c for c in reversed(earlier) if entry_id in earlier[c]), round_.code)
+        rows[entry_id] = RankingRow(
+            entry_id, code, score, result.complete, result.counted, result.assigned,
+            raw_score=result.mean, disagreement=result.disagreement,
+            round_code=reached, round_scores=round_scores)
+    complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
+
+    def place(m: str) -> TieringResult:
+        results = by_method[m]
+        return rank_scores(complete, {k: ranking_score(m, results[k].score) for k in complete},
+                           rules, contest.tie_breakers, resolutions, tie_values)
+
+    placements = {m: place(m) for m in by_method}
+    tier_of = {m: {p.key: p.tier for p in result.placements} for m, result in placements.items()}
+    for p in placements[MEAN].placements:
+        rows[p.key].rank_if_mean = p.rank
+        rows[p.key].tier_if_mean = tiers.get(p.tier) if p.tier else None
+
+    def tier_list(codes) -> tuple[PrizeTier | None, ...]:
+        return tuple(tiers.get(code) if code else None for code in codes)
+
+    result = placements[method]
+    ranked = []
+    for p in result.placements:
+        row = rows[p.key]
+        row.rank, row.tier = p.rank, tiers.get(p.tier) if p.tier else None
+        row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
+        row.contested = tier_list(p.contested_tiers)
+        ranked.append(row)
+    ties = [TieGroup(t.score, [rows[k] for k in t.keys], tier_list(t.tiers)) for t in result.boundary_ties]
+    decided = [TieDecision(d.score, [rows[k] for k in d.keys], tier_list(d.tiers), d.decided_by, d.values)
+               for d in result.decided_ties]
+    changes = {m: sum(tier_of[m].get(k) != tier for k, tier in tier_of[method].items())
+               for m in METHODS if m != method}
+    incomplete = [rows[e] for e, _ in entries if not rows[e].complete]
+    return Ranking(contest, round_, method, ranked, incomplete, ties, decided, dict(result.grown),
+                   changes, threshold)
+
+
+def load_entries(rows: list[RankingRow]) -> list[RankingRow]:
+    """Attach each row's entry, with its authors and category, in a fixed number of queries."""
+    wanted = {row.entry_id for row in rows if row.loaded is None}
+    if wanted:
+        # A long list of ids is more than SQLite takes in one statement: then the contest's all.
+        where = (Entry.id.in_(wanted) if len(wanted) <= MAX_IDS
+                 else Entry.contest_id == db.session.get(Entry, next(iter(wanted))).contest_id)
+        loaded = {e.id: e for e in db.session.scalars(
+            select(Entry).where(where).options(selectinload(Entry.authors), selectinload(Entry.category))
+        ) if e.id in wanted}
+        for row in rows:
+            if row.loaded is None:
+                row.loaded = loaded[row.entry_id]
+    return rows
+
+
+def ranking_records(ranking: Ranking) -> list[dict]:
+    """The ranking as plain records: the JSON/CSV shape of ``contest results``."""
+    load_entries(ranking.rows)
+    return [
+        {
+            "rank": row.rank,
+            "code": row.code,
+            "title": row.entry.title,
+            "authors": row.entry.author_names,
+            "score": row.score_text,
+            "tier": row.tier.code if row.tier else None,
+            "boundary_tie": row.boundary_tie,
+            "complete": row.complete,
+            "raw_score": row.raw_score_text,
+            "method": ranking.method,
+            "round": row.round_code,
+            "round_scores": {code: format_score(score) for code, score in row.round_scores.items()},
+            "tier_if_mean": row.tier_if_mean.code if row.tier_if_mean else None,
+            "disagreement": row.disagreement,
+        }
+        for row in ranking.rows
+    ]
