@@ -50,7 +50,8 @@ def register(app: Flask) -> None:
     from contest.certificates.commands import COMMANDS
 
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
-                    start_judging, advance, finalize, publish, certificates, score_sheets, blind_copies,
+                    start_judging, advance, finalize, unfinalize, publish, certificates, score_sheets,
+                    blind_copies,
                     create_user, worker, backup, restore, *COMMANDS):
         app.cli.add_command(command)
 
@@ -300,6 +301,24 @@ def finalize(slug: str) -> None:
         who = {"tiers": f"tiers {', '.join(t.code for t in kind.tiers)}",
                "participation": "every eligible entry", "list": "recognition list"}[kind.awarded_to.value]
         click.echo(f"  {kind.code}: {len(numbers)} certificates {span} ({who})")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why the results are reopened (kept in the audit log).")
+@with_appcontext
+def unfinalize(slug: str, reason: str) -> None:
+    """Reopen finalized results before publication: awards released, certificates voided."""
+    from contest.results.reopen import unfinalize as run
+    from contest.results.services import ResultsError
+
+    try:
+        voided = run(_contest(slug), reason, actor=None)
+    except ResultsError as exc:
+        _fail([exc])
+    db.session.commit()
+    click.echo(f"{slug}: results reopened for judging; {voided} certificates void "
+               "(their numbers are not given again)")
 
 
 @click.command()

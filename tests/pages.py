@@ -201,6 +201,7 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "secretariat.paper_entry": [dict(slug=v["open"])],
         "secretariat.attach": [dict(slug=v["open"], code=v["open_code"])],
         "results.ranking": [dict(slug=v["judged"]), dict(slug=v["published"])],
+        "results.unfinalize_page": [dict(slug=v["published"]), dict(slug=v["judged"])],
         "certificates.index": [dict(slug=v["published"])],
         "certificates.batch_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],
         "certificates.single_pdf": [dict(slug=v["published"], doc_code=v["doc_code"], seq=v["seq"])],

@@ -103,6 +103,7 @@ ACCESS = {
     "results.resolve": "organizer",
     "results.finalize_results": "organizer",
     "results.publish_results": "organizer",
+    "results.unfinalize_page": "organizer",
     "certificates.index": "organizer",
     "certificates.batch_pdf": "organizer",
     "certificates.single_pdf": "organizer",

@@ -89,14 +89,24 @@ def reissue(cert: Certificate, reason: str, actor: User | None, name: str | None
     return new
 
 
+def _issued_on_results(contest: Contest):
+    # A recognition list's documents (no entry) honour people outside the judging:
+    # reopening the results leaves them valid, and finalizing again gives them no new number.
+    return (select(Certificate).join(DocumentKind)
+            .where(DocumentKind.contest_id == contest.id, Certificate.entry_id.is_not(None),
+                   Certificate.status == CertificateStatus.VALID))
+
+
+def voidable_count(contest: Contest) -> int:
+    """How many valid certificates reopening the results would void."""
+    return db.session.scalar(_issued_on_results(contest).with_only_columns(func.count(Certificate.id)))
+
+
 def void_certificates(contest: Contest, reason: str, actor: User | None) -> int:
-    """Every valid certificate of the contest becomes void (the results were unfinalized);
-    their numbers stay taken. Returns how many."""
+    """Every valid certificate issued on the contest's results (for an entry) becomes void
+    (the results were unfinalized); their numbers stay taken. Returns how many."""
     now = utcnow()
-    certs = db.session.scalars(
-        select(Certificate).join(DocumentKind)
-        .where(DocumentKind.contest_id == contest.id, Certificate.status == CertificateStatus.VALID)
-    ).all()
+    certs = db.session.scalars(_issued_on_results(contest)).all()
     for cert in certs:
         _end(cert, CertificateStatus.VOID, reason, actor, now)
     db.session.flush()

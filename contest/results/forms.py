@@ -1,8 +1,9 @@
 """Forms of the ranking page: ordering a boundary tie."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from contest.forms import Form
@@ -52,3 +53,23 @@ class ResolveTieForm(Form):
         """The codes, best first."""
         by_position = {int(field.data): code for field, code in zip(self.position_fields, self.tied_codes)}
         return [by_position[p] for p in sorted(by_position)]
+
+
+class UnfinalizeForm(Form):
+    """Reopening the results: a reason, and the contest's code typed to confirm."""
+
+    reason = TextAreaField(
+        _l("Reason for reopening the results"),
+        filters=[clean],
+        validators=[DataRequired(_l("Give the reason: it is kept in the audit log.")), Length(max=2000)],
+    )
+    confirm = StringField(_l("Type the contest's code to confirm"), filters=[clean],
+                          validators=[DataRequired(_l("Type the contest's code to confirm."))])
+
+    def __init__(self, slug: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slug = slug
+
+    def validate_confirm(self, field) -> None:
+        if field.data != self.slug:
+            raise ValidationError(_("This is not the contest's code %(slug)s.", slug=self.slug))

@@ -7,10 +7,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from contest.auth.access import role_required
+from contest.certificates.register import voidable_count
 from contest.extensions import db
-from contest.models import Contest, Role
+from contest.models import Contest, ContestPhase, Role
 from contest.public.views import contest_or_404
-from contest.results.forms import ResolveTieForm
+from contest.results.forms import ResolveTieForm, UnfinalizeForm
+from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
 from contest.results.services import (
     ResultsError,
@@ -102,3 +104,24 @@ def publish_results(slug: str):
     db.session.commit()
     flash(_("The results are published."), "success")
     return redirect(url_for(".ranking", slug=slug))
+
+
+@bp.route("/c/<slug>/organize/unfinalize", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def unfinalize_page(slug: str):
+    contest = contest_or_404(slug)
+    form = UnfinalizeForm(contest.slug)
+    if contest.phase is ContestPhase.FINALIZED and form.validate_on_submit():
+        try:
+            voided = unfinalize(contest, form.reason.data, actor=current_user)
+        except ResultsError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(ngettext("The results are reopened for judging; %(num)d certificate is void.",
+                           "The results are reopened for judging; %(num)d certificates are void.",
+                           voided), "success")
+            return redirect(url_for(".ranking", slug=slug))
+    return render_template("results/unfinalize.html", contest=contest, form=form,
+                           issued=voidable_count(contest))
