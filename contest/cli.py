@@ -48,11 +48,11 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     from contest.certificates.commands import COMMANDS
+    from contest.documents.commands import COMMANDS as DOCUMENT_COMMANDS
 
     for command in (demo, setup, import_entries, import_scores, results, resolve_tie,
                     start_judging, advance, finalize, unfinalize, publish, certificates, score_sheets,
-                    blind_copies,
-                    create_user, worker, backup, restore, *COMMANDS):
+                    blind_copies, create_user, worker, backup, restore, *COMMANDS, *DOCUMENT_COMMANDS):
         app.cli.add_command(command)
 
 

@@ -149,3 +149,25 @@ def test_before_publication_the_author_sees_no_result(client, finalized_demo, lo
     demo_author(login)
     page = client.get("/my/entries").get_data(as_text=True)
     assert "Not awarded" not in page and "rank" not in page and "Download" not in page
+
+
+def test_a_winner_is_sent_only_the_certificates_valid_in_the_register(
+        app, finalized_demo, smtp_server, deliver):
+    from contest.certificates.register import reissue, revoke
+    from contest.results.services import publish
+
+    first = first_certificate()
+    entry = first.entry
+    merit = db.session.scalar(select(Certificate).where(
+        Certificate.entry_id == entry.id, Certificate.number != first.number))
+    assert merit is not None  # the A winner has a Bằng khen too
+    revoked = revoke(merit, "Cấp nhầm", actor=None)
+    new = reissue(first, "Sửa chính tả tên tác giả", actor=None, name=first.recipient + " (sửa)")
+    publish(finalized_demo, actor=None)
+    db.session.commit()
+    deliver()
+
+    mail = next(m for m in smtp_server.messages if m.rcpt_tos[0] == entry.email)
+    assert new.number in mail.text and f"/verify/{new.token}" in mail.text
+    assert f"/verify/{first.token}" not in mail.text and f"/verify/{revoked.token}" not in mail.text
+    assert revoked.number not in mail.text

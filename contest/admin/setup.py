@@ -14,6 +14,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from contest.admin.design_setup import read_design, read_printers
+from contest.admin.paperwork_settings import read_paperwork
 from contest.audit import record
 from contest.certificates.designs import save_printers, set_design
 from contest.domain.numbering import FormatProblem, NumberFormatError, validate_number_format
@@ -361,6 +362,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     errors.extend(unknown_judges)
     tie_breakers = _tie_breakers(read, data, {c[0] for c in criteria}, _round_codes(slug, rounds))
     printers = read_printers(data, read)
+    paperwork = read_paperwork(data, read)
     if errors:
         raise SetupError(errors)
 
@@ -384,6 +386,8 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     contest.conflict_same_district = same_district
     contest.tie_breakers = tie_breakers
     contest.show_scores = show_scores
+    if paperwork is not None:
+        contest.paperwork = paperwork
 
     _sync(contest.categories, Category, categories,
           lambda obj, row, pos: _set(obj, code=row[0], name=row[1], position=pos),

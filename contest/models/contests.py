@@ -53,6 +53,8 @@ class Contest(db.Model):
     tie_breakers: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The public results page and the authors' accounts show scores and ranks.
     show_scores: Mapped[bool] = mapped_column(default=False)
+    # The office's documents: issuer, signer, the jury's meeting and members (settings `[paperwork]`).
+    paperwork: Mapped[dict] = mapped_column(JSON, default=dict)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="contest", order_by="Category.position", cascade="all, delete-orphan"

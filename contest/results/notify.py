@@ -9,7 +9,17 @@ from sqlalchemy.orm import selectinload
 from contest.audit import record
 from contest.extensions import db
 from contest.jobs import jobs
-from contest.models import Award, Certificate, Contest, ContestPhase, DocumentKind, Entry, EntryResult, User
+from contest.models import (
+    Award,
+    Certificate,
+    CertificateStatus,
+    Contest,
+    ContestPhase,
+    DocumentKind,
+    Entry,
+    EntryResult,
+    User,
+)
 
 
 @dataclass
@@ -38,7 +48,9 @@ def entry_outcomes(contest: Contest) -> list[EntryOutcome]:
         select(EntryResult).where(EntryResult.contest_id == contest.id))}
     certificates: dict[int, list[dict]] = {}
     for cert in db.session.scalars(
-        select(Certificate).join(DocumentKind).where(DocumentKind.contest_id == contest.id)
+        # Only what the register holds valid: a revoked, replaced or voided number is never sent.
+        select(Certificate).join(DocumentKind)
+        .where(DocumentKind.contest_id == contest.id, Certificate.status == CertificateStatus.VALID)
         .options(selectinload(Certificate.document_kind), selectinload(Certificate.entry))
         .order_by(Certificate.document_kind_id, Certificate.seq)
     ):

@@ -1,0 +1,42 @@
+"""`contest export`: the office's documents of a finalized contest to a file (registered by contest.cli)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+
+from contest.documents.content import FORMATS
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--what", type=click.Choice(list(FORMATS)), required=True,
+              help="minutes: the jury's minutes; annex: the decision's list of winners; proposal: "
+                   "the commendation proposals; ranking: the ranking workbook.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), required=True,
+              help="docx or pdf for minutes, annex and proposal; xlsx for the ranking.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export(slug: str, what: str, fmt: str, out: Path) -> None:
+    """Write one of the office's documents, made from the finalized results."""
+    from contest.cli import _contest
+    from contest.documents.content import DocumentsError, export_document
+
+    contest = _contest(slug)
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+    try:
+        with force_locale("en"):
+            body = export_document(contest, what, fmt)
+    except DocumentsError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        out.write_bytes(body)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"{out}: {what} ({fmt}, {len(body)} bytes)")
+
+
+COMMANDS = (export,)

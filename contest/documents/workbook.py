@@ -1,0 +1,63 @@
+"""The ranking workbook (XLSX): every ranked entry, each judge's totals, every counted sheet."""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from contest.domain.paperwork import RankingBook
+from contest.exporting import safe_cell
+
+# Columns wider than this wrap; a title is read in a wide column, a score in a narrow one.
+MAX_WIDTH = 60
+MIN_WIDTH = 6
+
+
+def _text(value: object) -> object:
+    value = safe_cell(value)
+    if isinstance(value, str):
+        # Control characters other than tab and line breaks are not allowed in a sheet's XML.
+        return "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    return value
+
+
+def _fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([_text(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append([_text(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "0.00"
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(header))
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    for number, title in enumerate(header, 1):
+        longest = max([len(str(r[number - 1])) for r in rows if r[number - 1] is not None] or [0])
+        # The header wraps onto two or three lines; the values decide the width.
+        width = max(MIN_WIDTH, min(MAX_WIDTH, max(longest, min(len(title), 18)) + 2))
+        sheet.column_dimensions[get_column_letter(number)].width = width
+        if width == MAX_WIDTH:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def ranking_xlsx(book: RankingBook) -> bytes:
+    """The workbook: "Xếp hạng" (one row per entry), "Phiếu chấm" (one row per sheet)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = "Xếp hạng"
+    _fill_sheet(ranking, book.header, book.rows)
+    sheets = workbook.create_sheet("Phiếu chấm")
+    _fill_sheet(sheets, book.sheet_header, book.sheet_rows)
+    workbook.properties.title = book.title
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
