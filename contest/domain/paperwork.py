@@ -270,7 +270,8 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
         method.append(f"{name}: {read.get(r['code'], 0)} tác phẩm được chấm, {judges} giám khảo, "
                       f"{sheets} phiếu chấm; điểm tác phẩm là {METHODS.get(r['method'], r['method'])}.")
     ranked_round = _round_names(snapshot).get(snapshot["ranked_round"], snapshot["ranked_round"])
-    method.append(f"Kết quả xếp hạng theo điểm {ranked_round}, làm tròn đến hai chữ số thập phân; "
+    method.append(f"Kết quả xếp hạng theo điểm {ranked_round} "
+                  f"({METHODS.get(snapshot['method'], snapshot['method'])}), làm tròn đến hai chữ số thập phân; "
                   f"{len(snapshot['ranking'])} tác phẩm được xếp hạng.")
     if snapshot["tie_breakers"]:
         names = []
@@ -429,8 +430,7 @@ def build_ranking_book(snapshot: Mapping[str, Any], named: bool) -> RankingBook:
                  for code in rounds}
     if not named:
         judges_in = {code: sorted(ids, key=lambda j: int(labels[j][1:])) for code, ids in judges_in.items()}
-    method = METHODS.get(next(r["method"] for r in snapshot["rounds"] if r["code"] == snapshot["ranked_round"]),
-                         snapshot["method"])
+    method = METHODS.get(snapshot["method"], snapshot["method"])
     header = ["Hạng", "Mã", "Tên tác phẩm", "Tác giả", "Đơn vị", f"Điểm ({method})", "Điểm trung bình thô",
               "Số phiếu", "Giải", "Bằng điểm: phân định theo"]
     multi = len(rounds) > 1

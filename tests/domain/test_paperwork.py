@@ -182,3 +182,12 @@ def test_the_ranking_book_has_every_entry_with_judges_numbered_or_named(settled)
     named = build_ranking_book(settled, named=True)
     assert named.header[10:] == ["Trần Văn Hùng", "Vũ Đức Minh"]
     assert named.sheet_rows[1][2] == "Vũ Đức Minh"
+
+
+def test_the_workbook_and_minutes_name_the_method_the_results_were_ranked_by():
+    body = inputs(["criterion:ND"])
+    body["method"] = "median"
+    snapshot = build_snapshot(body)
+    assert build_ranking_book(snapshot, named=False).header[5] == "Điểm (trung vị tổng điểm của các giám khảo)"
+    assert "Kết quả xếp hạng theo điểm Vòng 1 (trung vị tổng điểm của các giám khảo)" in text_of(
+        build_minutes(snapshot, PAPERWORK))
