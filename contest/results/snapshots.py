@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import groupby
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from contest.domain.scoring import CriterionRule, ScoreSheet, sheet_is_full
 from contest.domain.snapshot import build_snapshot, canonical_json, snapshot_hash
 from contest.extensions import db
-from contest.models import Assignment, Contest, ResultSnapshot, Round, TieResolution, User
+from contest.models import Assignment, Contest, Entry, ResultSnapshot, Round, Score, TieResolution, User
 
 
 def _points(value: Decimal) -> str:
@@ -31,24 +32,7 @@ def snapshot_inputs(contest: Contest, ranking, actor: User | None, now: datetime
     """Everything the results are computed from, as plain JSON values keyed by codes."""
     ranked_round = contest.current_round
     entry_code = {row.entry.id: row.entry.code for row in ranking.ranked}
-    sheets, judges = [], {}
-    for round_ in contest.rounds:
-        rubric = round_.rubric
-        code_of = {c.id: c.code for c in rubric}
-        rules = [CriterionRule(c.code, c.max_points, c.weight) for c in rubric]
-        for a in db.session.scalars(
-            select(Assignment).where(Assignment.round_id == round_.id)
-            .options(selectinload(Assignment.judge), selectinload(Assignment.entry))
-            .order_by(Assignment.entry_id, Assignment.judge_id)
-        ):
-            points = {code_of[s.criterion_id]: s.points for s in a.scores if s.criterion_id in code_of}
-            if not sheet_is_full(ScoreSheet(a.judge_id, points, a.is_submitted), rules):
-                continue  # not counted: a draft or a sheet missing a criterion
-            if round_ is ranked_round and a.entry_id not in entry_code:
-                continue
-            judges[a.judge_id] = a.judge.name
-            sheets.append({"round": round_.code, "entry": a.entry.code, "judge": a.judge_id,
-                           "points": {code: _points(p) for code, p in sorted(points.items())}})
+    sheets, judges = _counted_sheets(contest, ranked_round, entry_code)
     resolutions = db.session.scalars(
         select(TieResolution).where(TieResolution.contest_id == contest.id)
         .options(selectinload(TieResolution.resolved_by)).order_by(TieResolution.id)
@@ -78,6 +62,40 @@ def snapshot_inputs(contest: Contest, ranking, actor: User | None, now: datetime
         "finalized_by": _person(actor),
         "finalized_at": _moment(now),
     }
+
+
+def _counted_sheets(contest: Contest, ranked_round: Round,
+                    entry_code: dict[int, str]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Every counted sheet of every round, in (round, entry, judge) order, and the judges' names.
+
+    Read as plain rows (one query per round for the points), not as ORM objects: at
+    50,000 entries a round holds 150,000 sheets and 450,000 points.
+    """
+    codes = dict(db.session.execute(select(Entry.id, Entry.code).where(Entry.contest_id == contest.id)).all())
+    sheets, judge_ids = [], set()
+    for round_ in contest.rounds:
+        rubric = round_.rubric
+        code_of = {c.id: c.code for c in rubric}
+        rules = [CriterionRule(c.code, c.max_points, c.weight) for c in rubric]
+        rows = db.session.execute(
+            select(Assignment.id, Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at,
+                   Score.criterion_id, Score.points)
+            .join(Score, Score.assignment_id == Assignment.id)
+            .where(Assignment.round_id == round_.id)
+            .order_by(Assignment.entry_id, Assignment.judge_id, Assignment.id)
+        )
+        for (_, entry_id, judge_id, submitted_at), group in groupby(rows, key=lambda r: tuple(r[:4])):
+            points = {code_of[r.criterion_id]: r.points for r in group if r.criterion_id in code_of}
+            if not sheet_is_full(ScoreSheet(judge_id, points, submitted_at is not None), rules):
+                continue  # not counted: a draft or a sheet missing a criterion
+            if round_ is ranked_round and entry_id not in entry_code:
+                continue
+            judge_ids.add(judge_id)
+            sheets.append({"round": round_.code, "entry": codes[entry_id], "judge": judge_id,
+                           "points": {code: _points(p) for code, p in sorted(points.items())}})
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(judge_ids))).all()) \
+        if judge_ids else {}
+    return sheets, names
 
 
 def _round(round_: Round) -> dict[str, Any]:
