@@ -101,6 +101,7 @@ ACCESS = {
     "admin.apply_entry_import_page": "organizer",
     "results.ranking": "organizer",
     "results.resolve": "organizer",
+    "results.reread": "organizer",
     "results.finalize_results": "organizer",
     "results.publish_results": "organizer",
     "results.unfinalize_page": "organizer",
@@ -136,7 +137,7 @@ SENDS_MEMBERS_ON = {"auth.login", "auth.register"}
 # a redirect or 400, never 403 or a server error (their own tests check what they do).
 ORGANIZER_ACTIONS = {
     "judging.add_judge_account", "judging.assign", "admin.start_judging_now",
-    "results.resolve", "results.finalize_results", "results.publish_results",
+    "results.resolve", "results.reread", "results.finalize_results", "results.publish_results",
     "judging.add_conflict", "judging.lift", "judging.reassign", "judging.discard", "judging.drop",
     "admin.release_file", "judging.apply_import", "admin.retry_outgoing",
     "certificates.start_batch", "certificates.revoke_certificate", "certificates.reissue_certificate",

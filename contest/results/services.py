@@ -11,6 +11,7 @@ from contest.domain.scoring import format_score, to_decimal
 from contest.extensions import db
 from contest.jobs import jobs
 from contest.models import (
+    Assignment,
     Award,
     Contest,
     ContestPhase,
@@ -89,6 +90,26 @@ def resolve_tie(contest: Contest, codes: list[str], reason: str, actor: User | N
     record("tie.resolved", contest=contest, actor=actor, target=" ".join(codes),
            order=codes, reason=reason, score=format_score(group[0].score))
     return resolution
+
+
+def add_reader(contest: Contest, code: str, actor: User | None) -> User:
+    """Give an entry one more judge in the current round (a re-read, when its judges
+    disagree): the panel's least-loaded judge not on it yet and without a conflict."""
+    from contest.judging.conflicts import least_loaded_judge, panel
+
+    _require_judging(contest)
+    entry = db.session.scalar(select(Entry).where(Entry.contest_id == contest.id, Entry.code == code,
+                                                  Entry.reaches_judges))
+    if entry is None:
+        raise ResultsError(_l("no entry %(code)s is ranked in %(slug)s", code=code, slug=contest.slug))
+    judge = least_loaded_judge(contest, entry, panel(contest))
+    if judge is None:
+        raise ResultsError(_l("every judge of the round already reads %(code)s or has a conflict "
+                              "with it", code=code))
+    db.session.add(Assignment(round_id=contest.current_round.id, entry_id=entry.id, judge_id=judge.id))
+    db.session.flush()
+    record("sheet.reread", contest=contest, actor=actor, target=entry.code, judge=judge.email)
+    return judge
 
 
 def finalize(contest: Contest, actor: User | None) -> list[Award]:

@@ -8,14 +8,18 @@ from flask_login import current_user
 
 from contest.auth.access import role_required
 from contest.certificates.register import voidable_count
+from contest.domain.aggregation import METHODS
 from contest.extensions import db
+from contest.labels import METHOD_LABELS
 from contest.models import Contest, ContestPhase, Role
+from contest.pagination import RowPagination
 from contest.public.views import contest_or_404
 from contest.results.forms import ResolveTieForm, UnfinalizeForm
 from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
 from contest.results.services import (
     ResultsError,
+    add_reader,
     compute_ranking,
     finalize,
     load_entries,
@@ -26,13 +30,25 @@ from contest.results.services import (
 
 bp = Blueprint("results", __name__)
 MAX_TIED = 200  # more codes than any real tie: a broken request
+ROWS_PER_PAGE = 100
+
+
+def previewed_method() -> tuple[str | None, bool]:
+    """The method asked for in ``?method=`` (None: the round's), and whether it was unknown."""
+    asked = request.args.get("method", "")
+    if asked in METHODS:
+        return asked, False
+    return None, bool(asked)
 
 
 def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
                  finalize_refused: str | None = None):
-    """The ranking page; a refused form is shown in place of the blank one for its tie."""
-    ranking = compute_ranking(contest)
-    load_entries(ranking.rows)
+    """The ranking page, a page of rows at a time; a refused form is shown in place of
+    the blank one for its tie."""
+    method, unknown_method = previewed_method()
+    ranking = compute_ranking(contest, method)
+    page = RowPagination(ranking.rows, ROWS_PER_PAGE)
+    load_entries([*page.items, *(row for tie in ranking.ties for row in tie.rows)])
     forms = []
     for tie in ranking.ties:
         if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
@@ -43,7 +59,8 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
         resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
         codes_by_id={row.entry_id: row.code for row in ranking.rows},
-        snapshot=current_snapshot(contest),
+        snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
+        unknown_method=unknown_method, page_args={"method": method} if method else {},
     )
 
 
@@ -72,6 +89,21 @@ def resolve(slug: str):
         return redirect(url_for(".ranking", slug=slug))
     db.session.commit()
     flash(_("Tie resolved: %(order)s.", order=" > ".join(form.ordered_codes())), "success")
+    return redirect(url_for(".ranking", slug=slug))
+
+
+@bp.post("/c/<slug>/organize/ranking/<code>/reread")
+@role_required(Role.ORGANIZER)
+def reread(slug: str, code: str):
+    contest = contest_or_404(slug)
+    try:
+        judge = add_reader(contest, code, actor=current_user)
+    except ResultsError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".ranking", slug=slug))
+    db.session.commit()
+    flash(_("%(judge)s now also reads %(code)s.", judge=judge.name, code=code), "success")
     return redirect(url_for(".ranking", slug=slug))
 
 

@@ -1,0 +1,227 @@
+"""The ranking page under each aggregation method: the side-by-side view, the method preview,
+the disagreement flag and its re-read, pages of rows, and queries that do not grow."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from contest.extensions import db
+from contest.judging.services import save_sheet, start_judging
+from contest.models import Assignment, AuditEvent, Conflict, ConflictSource, Contest, Entry, Role, User
+from contest.results.services import compute_ranking
+from tests.conftest import csrf_token, post_form
+from tests.scale import bulk_judge
+
+RANKING = "/c/thi-thu/organize/ranking"
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.get("/lang/en")
+
+
+@pytest.fixture
+def organizer(make_user, login):
+    user = make_user(Role.ORGANIZER, name="Trần Thu Hà")
+    login(user)
+    return user
+
+
+@dataclass
+class Harsh:
+    """thi-thu (A 1, B 1, C 2; maximum total 100) in judging. Judge Lan (lenient) reads
+    P Q R S, judge Hùng (harsh) T U V W; Cúc and Dũng read X and disagree (90 vs 32)."""
+
+    contest: Contest
+    entries: dict[str, Entry]
+    judges: dict[str, User]
+
+    def code(self, name: str) -> str:
+        return self.entries[name].code
+
+
+def give(contest: Contest, judge: User, entry: Entry, total: int) -> None:
+    """A submitted sheet whose total is ``total`` (ND up to 60, the rest HT)."""
+    sheet = Assignment(round_id=contest.current_round.id, entry_id=entry.id, judge_id=judge.id)
+    db.session.add(sheet)
+    db.session.flush()
+    nd, ht = contest.criteria
+    save_sheet(sheet, {nd.id: Decimal(min(total, 60)), ht.id: Decimal(max(total - 60, 0))}, "",
+               submit=True, actor=None)
+
+
+@pytest.fixture
+def harsh(make_contest, make_entry, make_user) -> Harsh:
+    contest = make_contest()
+    entries = {name: make_entry(contest, title=f"Mô hình {name}") for name in "PQRSTUVWX"}
+    start_judging(contest, actor=None)
+    judges = {name: make_user(Role.JUDGE, name=name, email=f"{email}@example.vn")
+              for name, email in (("Lan", "lan"), ("Hùng", "hung"), ("Cúc", "cuc"), ("Dũng", "dung"))}
+    for name, total in zip("PQRS", (60, 62, 64, 66)):
+        give(contest, judges["Lan"], entries[name], total)
+    for name, total in zip("TUVW", (40, 41, 44, 47)):
+        give(contest, judges["Hùng"], entries[name], total)
+    give(contest, judges["Cúc"], entries["X"], 90)
+    give(contest, judges["Dũng"], entries["X"], 32)
+    db.session.commit()
+    return Harsh(contest, entries, judges)
+
+
+def row_of(page: str, code: str) -> str:
+    match = re.search(rf'<tr[^>]*id="row-{code}">.*?</tr>', page, re.DOTALL)
+    assert match, f"no ranking row for {code}"
+    return match.group()
+
+
+def test_the_plain_mean_page_says_which_methods_would_change_the_prizes(client, harsh, organizer):
+    page = client.get(RANKING).get_data(as_text=True)
+    ranking = compute_ranking(harsh.contest)
+    assert ranking.method == "mean"
+    # S 66, R 64, Q 62, X 61 (90 and 32) take the prizes under the mean.
+    assert [(r.code, r.tier.code if r.tier else None) for r in ranking.ranked[:5]] == [
+        (harsh.code("S"), "A"), (harsh.code("R"), "B"), (harsh.code("Q"), "C"), (harsh.code("X"), "C"),
+        (harsh.code("P"), None)]
+    assert 'id="preview-note"' not in page
+    assert "Rank by mean" not in page  # nothing to put beside the mean
+    summary = re.search(r'id="method-summary".*?</ul>', page, re.DOTALL).group()
+    changes = ranking.tier_changes_by_method
+    assert changes["zscore"] > 0
+    assert f"{changes['zscore']} entries change tier under Normalized (z-score)." in summary
+    assert "The prize list is the same under every method." not in summary
+
+
+def test_a_zscore_preview_shows_both_scores_both_ranks_and_marks_the_moved_tiers(
+        client, harsh, organizer):
+    page = client.get(f"{RANKING}?method=zscore").get_data(as_text=True)
+    assert 'id="preview-note"' in page
+    assert "the round is scored by Mean" in page
+    assert '<option value="zscore" selected>' in page
+    ranking = compute_ranking(harsh.contest, "zscore")
+    by_code = {r.code: r for r in ranking.ranked}
+    best_harsh = by_code[harsh.code("W")]  # the harsh judge's best: 47, ranked low by the mean
+    assert best_harsh.tier is not None and best_harsh.tier_if_mean is None
+    assert best_harsh.rank < best_harsh.rank_if_mean
+    row = row_of(page, best_harsh.code)
+    assert f'<td class="score">{best_harsh.score_text}</td>' in row
+    assert '<td class="score raw-score">47.00</td>' in row
+    assert f'<td class="score rank-if-mean">{best_harsh.rank_if_mean}</td>' in row
+    assert "by mean: no prize" in row
+    moved = [r for r in ranking.ranked if r.tier_changes]
+    assert page.count('tier-changes"') == len(moved) == ranking.tier_changes_by_method["mean"]
+    # Entries whose tier is the same either way carry no mark.
+    unmoved = next(r for r in ranking.ranked if not r.tier_changes)
+    assert "tier-changes" not in row_of(page, unmoved.code)
+
+
+def test_a_contest_whose_methods_agree_says_so(client, make_contest, make_entry, make_user, organizer):
+    contest = make_contest()
+    entries = [make_entry(contest, title=f"Mô hình {n}") for n in range(3)]
+    start_judging(contest, actor=None)
+    judge = make_user(Role.JUDGE, email="mot@example.vn")
+    for entry, total in zip(entries, (90, 70, 50)):
+        give(contest, judge, entry, total)
+    db.session.commit()
+    assert compute_ranking(contest).same_prizes_under_every_method
+    page = client.get(f"{RANKING}?method=median").get_data(as_text=True)
+    assert "The prize list is the same under every method." in page
+    assert "judges disagree" not in page
+
+
+def test_an_unknown_method_falls_back_to_the_rounds_with_a_message(client, harsh, organizer):
+    response = client.get(f"{RANKING}?method=average")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "There is no such method" in page
+    assert '<option value="mean" selected>' in page
+
+
+def test_judges_who_disagree_are_flagged_and_a_judge_can_be_added(client, harsh, organizer):
+    x = harsh.code("X")
+    page = client.get(RANKING).get_data(as_text=True)
+    row = row_of(page, x)
+    assert "judges disagree" in row
+    assert f'action="/c/thi-thu/organize/ranking/{x}/reread"' in row
+    assert "1 entry has judges who disagree by more than 25 % of the maximum total." in page
+    assert "judges disagree" not in row_of(page, harsh.code("P"))
+    # Lan has a conflict with X: the re-read goes to Hùng, the other judge not on it.
+    db.session.add(Conflict(contest_id=harsh.contest.id, judge_id=harsh.judges["Lan"].id,
+                            entry_id=harsh.entries["X"].id, source=ConflictSource.ORGANIZER,
+                            reason="Cùng cơ quan"))
+    db.session.commit()
+    response = post_form(client, f"/c/thi-thu/organize/ranking/{x}/reread", {}, form_page=RANKING)
+    assert response.status_code == 302
+    readers = set(db.session.scalars(select(Assignment.judge_id).where(
+        Assignment.entry_id == harsh.entries["X"].id)))
+    assert readers == {harsh.judges[n].id for n in ("Cúc", "Dũng", "Hùng")}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sheet.reread"))
+    assert event.target == x and event.details["judge"] == "hung@example.vn"
+    page = client.get(RANKING).get_data(as_text=True)
+    assert "Hùng now also reads" in page
+    assert f'id="incomplete-{x}"' in page  # waiting for the new sheet
+    # Nobody is left: Lan is conflicted, the three others already read it.
+    before = db.session.scalar(select(func.count()).select_from(Assignment))
+    response = post_form(client, f"/c/thi-thu/organize/ranking/{x}/reread", {}, form_page=RANKING)
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == before
+    assert "every judge of the round already reads" in client.get(RANKING).get_data(as_text=True)
+
+
+def test_only_organizers_add_a_judge(client, harsh, login):
+    login(harsh.judges["Lan"])
+    token = csrf_token(client, "/")
+    assert client.post(f"/c/thi-thu/organize/ranking/{harsh.code('X')}/reread",
+                       data={"csrf_token": token}).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 10
+
+
+def test_a_reread_of_an_unknown_entry_is_refused(client, harsh, organizer):
+    response = post_form(client, "/c/thi-thu/organize/ranking/TT-9999/reread", {}, form_page=RANKING)
+    assert response.status_code == 302
+    assert "no entry TT-9999 is ranked" in client.get(RANKING).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 10
+
+
+def test_the_ranking_shows_a_page_of_rows_at_a_time(client, make_contest, organizer):
+    contest = make_contest()
+    start_judging(contest, actor=None)
+    db.session.commit()
+    bulk_judge(contest, entries=230, judges=6, per_entry=2, submitted=0.9)
+    ranking = compute_ranking(contest)
+    first = client.get(RANKING).get_data(as_text=True)
+    assert first.count('<tr class="') + first.count('<tr id="incomplete-') == 100
+    assert "Rows 1–100 of 230" in first
+    assert re.search(r'href="\s*/c/thi-thu/organize/ranking\?page=2"', first)
+    third = client.get(f"{RANKING}?page=3").get_data(as_text=True)
+    assert "Rows 201–230 of 230" in third
+    last = ranking.rows[-1]
+    assert f'id="incomplete-{last.code}"' in third
+    assert f'id="row-{ranking.ranked[0].code}"' not in third
+    # The method stays while paging.
+    assert re.search(r'href="\s*/c/thi-thu/organize/ranking\?method=median&amp;page=2"',
+                     client.get(f"{RANKING}?method=median").get_data(as_text=True))
+    assert client.get(f"{RANKING}?page=99").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["mean", "zscore"])
+def test_the_ranking_page_runs_the_same_queries_at_380_and_5000_entries(
+        client, make_contest, organizer, count_queries, method):
+    small = make_contest("nho")
+    large = make_contest("lon")
+    for contest in (small, large):
+        start_judging(contest, actor=None)
+    db.session.commit()
+    bulk_judge(small, entries=380, judges=7, per_entry=3)
+    bulk_judge(large, entries=5000, judges=40, per_entry=3, submitted=0.95)
+    counted = {}
+    for contest in (small, large):
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(f"/c/{contest.slug}/organize/ranking?method={method}")
+        assert response.status_code == 200
+        counted[contest.slug] = len(statements)
+    assert counted["nho"] == counted["lon"]
+    assert counted["lon"] <= 20
