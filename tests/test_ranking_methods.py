@@ -225,3 +225,27 @@ def test_the_ranking_page_runs_the_same_queries_at_380_and_5000_entries(
         counted[contest.slug] = len(statements)
     assert counted["nho"] == counted["lon"]
     assert counted["lon"] <= 20
+
+
+def test_a_preview_neither_resolves_ties_nor_finalizes(client, tied_page_contest, organizer):
+    page = client.get(f"{RANKING}?method=median").get_data(as_text=True)
+    assert "boundary tie" in page.lower()
+    assert 'action="/c/thi-thu/organize/ranking/resolve"' not in page
+    assert 'action="/c/thi-thu/organize/finalize"' not in page
+    assert "Ties are resolved and results finalized under the round" in page
+    plain = client.get(RANKING).get_data(as_text=True)
+    assert 'action="/c/thi-thu/organize/ranking/resolve"' in plain
+    assert 'action="/c/thi-thu/organize/finalize"' in plain
+
+
+@pytest.fixture
+def tied_page_contest(make_contest, make_entry, make_user) -> Contest:
+    """thi-thu with two entries tied at 80 across the A/B line, one judge."""
+    contest = make_contest()
+    entries = [make_entry(contest, title=f"Mô hình {n}") for n in range(2)]
+    start_judging(contest, actor=None)
+    judge = make_user(Role.JUDGE, email="mot@example.vn")
+    for entry in entries:
+        give(contest, judge, entry, 80)
+    db.session.commit()
+    return contest
