@@ -78,11 +78,14 @@ def _fail(errors: list[object]) -> None:
 @with_appcontext
 def demo(entries: int, judges: int, seed: int) -> None:
     """Load the seed contest dvk-2022 with accounts, entries and complete scores."""
-    from contest.demo import load_demo
+    from contest.demo import DemoError, load_demo
 
     if entries < 1 or judges < 3:
         raise click.BadParameter("at least 1 entry and 3 judges")
-    logins = load_demo(entries=entries, judges=judges, seed=seed)
+    try:
+        logins = load_demo(entries=entries, judges=judges, seed=seed)
+    except DemoError as exc:
+        _fail([exc])
     db.session.commit()
     click.echo(f"Demo contest dvk-2022: {entries} entries, {judges} judges, scores complete.")
     click.echo("Log in at http://127.0.0.1:5000/auth/login with:")

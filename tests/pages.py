@@ -182,7 +182,7 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "judging.judges_page": [dict(slug=v["judged"]), dict(slug=v["open"])],
         "judging.progress": [dict(slug=v["judged"])],
         "judging.rounds_page": [dict(slug=v["judged"]), dict(slug=v["open"]), dict(slug=v["published"])],
-        "judging.round_page": [dict(slug=v["judged"], round_code="SK")],
+        "judging.round_page": [dict(slug=v["judged"], round_code="SK"), dict(slug=v["published"], round_code="SK")],
         "judging.entry_history_page": [dict(slug=v["judged"], code=v["judged_code"])],
         "judging.judge_history_page": [dict(slug=v["judged"], judge_id=v["judge_id"])],
         "judging.import_scores_page": [dict(slug=v["judged"]), dict(slug=v["published"])],

@@ -71,7 +71,8 @@ def test_demo_loads_the_seed_contest_and_prints_the_logins(runner):
     assert "giamkhao5@" not in result.output
     contest = contest_by_slug("dvk-2022")
     assert contest.phase is ContestPhase.JUDGING
-    assert counts() == {"users": 6, "contests": 1, "entries": 30, "assignments": 90, "scores": 270}
+    # Two rounds: 3 of 4 judges per entry in the preliminary, all 4 on the 30 finalists.
+    assert counts() == {"users": 6, "contests": 1, "entries": 30, "assignments": 210, "scores": 630}
     assert db.session.scalar(select(func.count()).where(Assignment.submitted_at.is_(None))) == 0
     records = results_json(runner, "dvk-2022")
     assert len(records) == 30
@@ -103,10 +104,15 @@ def test_running_the_demo_again_keeps_later_edits(runner):
     assert db.session.get(Score, score_id).points == 0
 
 
-def test_the_demo_adds_what_a_larger_run_asks_for(runner):
+def test_a_larger_demo_after_the_preliminary_closed_changes_nothing(runner):
     assert invoke(runner, "demo", "--entries", "12", "--judges", "3").exit_code == 0
-    assert invoke(runner, "demo", "--entries", "15", "--judges", "3").exit_code == 0
-    assert counts() == {"users": 5, "contests": 1, "entries": 15, "assignments": 45, "scores": 135}
+    before = counts()
+    # 12 entries, 3 judges each in the preliminary; all 12 go on, read by all 3.
+    assert before == {"users": 5, "contests": 1, "entries": 12, "assignments": 72, "scores": 216}
+    larger = invoke(runner, "demo", "--entries", "15", "--judges", "4")
+    assert larger.exit_code == 1
+    assert "round SK of dvk-2022 is closed, so no entry can join it" in larger.output
+    assert counts() == before
     assert all(r["complete"] for r in results_json(runner, "dvk-2022"))
 
 
@@ -137,24 +143,39 @@ def test_acceptance_results_after_the_full_demo(runner):
     assert all(r["complete"] for r in records)
     tiers = Counter(r["tier"] for r in records if r["tier"])
     ties = [r for r in records if r["boundary_tie"]]
-    # The seed data leaves four entries tied at 93.00 for the last C prize:
+    # Two rounds: 3 of the 7 judges read each entry, a tie at the cut takes 41 entries to
+    # the final, where all 7 read them. Three finalists tie at 92.64 for the last C prize:
     # 15 prizes are settled (2 A, 4 B, 9 C) and the tie is reported, not broken.
     assert tiers == {"A": 2, "B": 4, "C": 9}
-    assert sorted(r["code"] for r in ties) == ["DVK-0015", "DVK-0222", "DVK-0280", "DVK-0361"]
-    assert {(r["rank"], r["score"], r["tier"]) for r in ties} == {(16, "93.00", None)}
-    assert 2 + 4 + 10 - sum(tiers.values()) == 1  # one C slot left, four entries want it
+    assert sorted(r["code"] for r in ties) == ["DVK-0145", "DVK-0280", "DVK-0376"]
+    assert {(r["rank"], r["score"], r["tier"]) for r in ties} == {(16, "92.64", None)}
+    assert 2 + 4 + 10 - sum(tiers.values()) == 1  # one C slot left, three entries want it
     assert [r["tier"] for r in records[:15]] == ["A"] * 2 + ["B"] * 4 + ["C"] * 9
+    finalists = [r for r in records if r["round"] == "CK"]
+    assert len(finalists) == 41 and records[:41] == finalists
+    assert all(r["round"] == "SK" and r["tier"] is None and r["round_scores"]["CK"] is None
+               for r in records[41:])
+    assert [r["rank"] for r in records[41:43]] == [42, 43]
     table = invoke(runner, "results", "dvk-2022")
-    assert "boundary tie at 93.00 (C/none): DVK-0015 DVK-0222 DVK-0280 DVK-0361" in table.output
+    assert "boundary tie at 92.64 (C/none): DVK-0145 DVK-0280 DVK-0376" in table.output
     assert "tiers: A 2/2, B 4/4, C 9/10" in table.output
     # Under the plain mean the score is the raw mean, and no tier moves.
     assert all(r["method"] == "mean" and r["raw_score"] == r["score"] for r in records)
     assert all(r["tier_if_mean"] == r["tier"] for r in records)
-    assert all(r["round_scores"] == {r["round"]: r["score"]} for r in records)
+    # The final's score decides (the preliminary's weight is 0); each round's own is beside it.
+    assert all(r["round_scores"]["CK"] == r["score"] and r["round_scores"]["SK"] for r in finalists)
+    assert all(r["round_scores"]["SK"] == r["score"] for r in records[41:])
 
 
-def test_results_preview_another_method(runner):
+def test_results_preview_another_method(runner, tmp_path):
+    # The demo judged in one round, 3 of 7 judges per entry: there a harsh or lenient
+    # judge weighs on an entry's mean (in the two-round demo's final all 7 read all).
+    example = (PROJECT_ROOT / "docs" / "contest-example.toml").read_text(encoding="utf-8")
+    one_round = tmp_path / "one-round.toml"
+    one_round.write_text(example[:example.index("# Rounds of judging")], encoding="utf-8")
+    assert invoke(runner, "setup", str(one_round)).exit_code == 0
     assert invoke(runner, "demo").exit_code == 0
+    assert len(contest_by_slug("dvk-2022").rounds) == 1
     by_mean = {r["code"]: r for r in results_json(runner, "dvk-2022")}
     result = invoke(runner, "results", "dvk-2022", "--format", "json", "--method", "zscore")
     assert result.exit_code == 0, result.output

@@ -43,7 +43,7 @@ def organizer(make_user, login):
 
 def open_tie(contest) -> list[str]:
     ties = compute_ranking(contest).ties
-    assert len(ties) == 1, "the demo contest has one boundary tie (B/C)"
+    assert len(ties) == 1, "the demo contest has one boundary tie"
     return ties[0].codes
 
 
@@ -64,13 +64,13 @@ def test_ranking_page_shows_tiers_and_highlights_the_boundary_tie(client, demo_c
     page = client.get(RANKING).get_data(as_text=True)
 
     summary = re.search(r'id="tier-summary".*?</section>', page, re.DOTALL).group()
-    assert 'data-tier="A">2/2<' in summary
-    assert 'data-tier="B">3/4<' in summary  # one B place is contested
-    assert 'data-tier="C">9/10<' in summary
+    assert 'data-tier="A">1/2<' in summary  # one A place is contested
+    assert 'data-tier="B">3/4<' in summary
+    assert 'data-tier="C">10/10<' in summary
     for code in codes:
         row = re.search(rf'<tr class="([^"]*)" id="row-{code}">', page)
         assert row and "boundary-tie" in row.group(1)
-        assert "tie: B / C" in page
+        assert "tie: A / B" in page
     first_prize = compute_ranking(demo_contest).ranked[0]
     assert re.search(rf'<tr class="tier-A" id="row-{first_prize.code}">', page)
     assert first_prize.score_text in page
@@ -83,7 +83,9 @@ def test_ranking_page_lists_incomplete_entries_apart(client, demo_contest, organ
     from contest.models import Assignment, Entry
 
     entry = db.session.scalar(select(Entry).where(Entry.code == "DVK-0040"))
-    sheet = db.session.scalars(select(Assignment).where(Assignment.entry_id == entry.id)).first()
+    # A sheet of the final round, which decides the ranking.
+    sheet = db.session.scalars(select(Assignment).where(
+        Assignment.entry_id == entry.id, Assignment.round_id == demo_contest.current_round.id)).first()
     sheet.submitted_at = None
     db.session.commit()
 
@@ -119,8 +121,8 @@ def test_resolving_a_tie_stores_the_order_the_reason_and_an_audit_event(client, 
     assert "boundary-tie" not in page
     assert "Bốc thăm công khai trước Ban Giám khảo" in page and "Trần Thu Hà" in page
     winner, runner_up = order
-    assert re.search(rf'<tr class="tier-B" id="row-{winner}">', page)
-    assert re.search(rf'<tr class="tier-C" id="row-{runner_up}">', page)
+    assert re.search(rf'<tr class="tier-A" id="row-{winner}">', page)  # the demo's tie is on the A/B line
+    assert re.search(rf'<tr class="tier-B" id="row-{runner_up}">', page)
 
 
 @pytest.mark.parametrize("reason, positions, message", [

@@ -98,7 +98,8 @@ def test_the_documented_example_creates_the_seed_contest(run_setup):
     assert bk.signer_title == "KT. Chủ tịch\nPhó Chủ tịch"
     assert gcn.signer_name == "Lê Trí Vũ"
     assert gcn.dated == date(2022, 12, 20)
-    assert len(contest.rounds) == 1
+    assert [(r.code, r.name, r.per_entry, r.advance_count) for r in contest.rounds] == [
+        ("SK", "Sơ khảo", 3, 40), ("CK", "Chung khảo", None, None)]
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.contest_id == contest.id)) \
         == "contest.created"
 

@@ -46,10 +46,12 @@ def test_an_altered_sheet_no_longer_recomputes_to_the_hash(runner, finalized_dem
 def test_the_snapshot_holds_method_rounds_sheets_scores_ranks_tiers_and_ties(runner, finalized_demo):
     snapshot = printed_snapshot(runner)["snapshot"]
     assert snapshot["method"] == "mean"
-    assert [r["code"] for r in snapshot["rounds"]] == [snapshot["ranked_round"]]
+    assert [r["code"] for r in snapshot["rounds"]] == ["SK", "CK"] and snapshot["ranked_round"] == "CK"
     submitted = db.session.scalar(select(func.count()).select_from(Assignment)
                                   .where(Assignment.submitted_at.is_not(None)))
-    assert len(snapshot["sheets"]) == submitted == 120  # 40 entries, 3 of the 4 judges each
+    # The preliminary: 40 entries, 3 of the 4 judges each; all 40 go on, read by all 4.
+    assert len(snapshot["sheets"]) == submitted == 40 * 3 + 40 * 4
+    assert sum(s["round"] == "CK" for s in snapshot["sheets"]) == 160
     assert {tuple(sorted(s["points"])) for s in snapshot["sheets"]} == {
         tuple(sorted(c.code for c in finalized_demo.criteria))}
     awards = {a.entry.code: (a.tier.code, a.rank, f"{a.score:.2f}") for a in db.session.scalars(select(Award))}

@@ -136,7 +136,7 @@ def test_an_earlier_rounds_score_breaks_a_tie_in_the_final_round(app, make_entry
     from decimal import Decimal
 
     from contest.judging.services import save_sheet
-    from contest.models import Assignment, RoundStatus
+    from contest.models import AdvanceReason, Advancement, Assignment, RoundStatus
 
     rounds = [{"code": "SK", "name": "Sơ khảo", "advance": {"pick": True}},
               {"code": "CK", "name": "Chung khảo"}]
@@ -158,6 +158,9 @@ def test_an_earlier_rounds_score_breaks_a_tie_in_the_final_round(app, make_entry
     # Sơ khảo: the second entry did better (85 against 70); Chung khảo: both 80.
     sheet(sk, first, 40, 30)
     sheet(sk, second, 50, 35)
+    # The organizers picked all three for the final.
+    sk.advancements = [Advancement(entry_id=e.id, position=i, reason=AdvanceReason.PICK)
+                       for i, e in enumerate((first, second, third))]
     sk.status, ck.status = RoundStatus.CLOSED, RoundStatus.OPEN
     sheet(ck, first, 50, 30)
     sheet(ck, second, 45, 35)

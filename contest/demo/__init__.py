@@ -19,6 +19,7 @@ from contest.admin.setup import apply_contest_settings, parse_contest_file
 from contest.auth.services import upsert_user, user_by_email
 from contest.extensions import db
 from contest.judging.history import SheetSnapshot, record_change
+from contest.judging.rounds import close_round
 from contest.judging.services import assign_judges, start_judging
 from contest.models import (
     Assignment,
@@ -28,6 +29,7 @@ from contest.models import (
     ContestPhase,
     Entry,
     Role,
+    RoundStatus,
     Score,
     ScoreSource,
     User,
@@ -70,6 +72,10 @@ UNITS = [
 ]
 
 
+class DemoError(ValueError):
+    """The demo cannot do what was asked without changing what exists."""
+
+
 def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tuple[str, str, str]]:
     """Create or complete the demo; returns (role, email, password) logins."""
     rng = random.Random(seed)  # nosec B311 # repeatable demo data, nothing secret
@@ -98,6 +104,11 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
     _recognition_list(contest, seed)
 
     existing = {e.code: e for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id))}
+    first = contest.rounds[0]
+    if entries > len(existing) and existing and first.status is RoundStatus.CLOSED:
+        # New entries would be read in no round: the preliminary decided who went on.
+        raise DemoError(f"round {first.code} of {contest.slug} is closed, so no entry can join it: "
+                        f"load a demo of {entries} entries into an empty database")
     categories = contest.categories
     window = (contest.closes_at - contest.opens_at).total_seconds()
     for n in range(1, entries + 1):
@@ -116,8 +127,16 @@ def load_demo(entries: int = 380, judges: int = 7, seed: int = 2022) -> list[tup
 
     if contest.phase is ContestPhase.OPEN:
         start_judging(contest, actor=None)
-    assign_judges(contest, panel, JUDGES_PER_ENTRY, actor=None)
-    _score_everything(contest, seed)
+    # Each round as its judges would: the preliminary read by 3 judges per entry,
+    # closed (who goes on is recorded), the final read by the whole jury.
+    while True:
+        round_ = contest.current_round
+        if round_.is_first:
+            assign_judges(contest, panel, round_.per_entry or JUDGES_PER_ENTRY, actor=None)
+        _score_everything(contest, seed)
+        if round_.next is None:
+            break
+        close_round(contest, actor=None)
     return logins
 
 
@@ -227,15 +246,19 @@ def _score_everything(contest: Contest, seed: int) -> None:
     codes = dict(db.session.execute(
         select(Entry.id, Entry.code).where(Entry.contest_id == contest.id)).all())
     emails = dict(db.session.execute(select(User.id, User.email)).all())
-    now = contest.closes_at + timedelta(days=10)
+    round_ = contest.current_round
+    # The first round keeps the seeds it always had; in a later round the jury reads
+    # afresh, side by side on a shortlist, and agrees more closely.
+    suffix, spread = ("", 0.08) if round_.is_first else (f"-{round_.code}", 0.03)
+    now = contest.closes_at + timedelta(days=10 * round_.number)
     for a in assignments:
         # The same entry gets a similar quality from every judge, like real readers;
         # seeds use codes and e-mails, not database ids, so every database agrees.
         quality = random.Random(f"{seed}-{codes[a.entry_id]}").uniform(0.45, 0.95)  # nosec B311 # demo data
-        rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}")  # nosec B311 # demo data
+        rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}{suffix}")  # nosec B311 # demo data
         given = {}
-        for criterion in contest.criteria:
-            share = min(1.0, max(0.0, quality + rng.uniform(-0.08, 0.08)))
+        for criterion in round_.rubric:
+            share = min(1.0, max(0.0, quality + rng.uniform(-spread, spread)))
             given[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
             a.scores.append(Score(criterion_id=criterion.id, max_points=criterion.max_points,
                                   points=given[criterion.id]))

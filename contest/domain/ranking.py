@@ -1,7 +1,7 @@
 """From judges' totals to a ranking under an aggregation method: scores, tie-breaker values, tiers."""
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -92,10 +92,12 @@ def rank_sheets(
     resolutions: Sequence[Sequence[Hashable]] = (),
     earlier_rounds: Mapping[str, RoundSheets] | None = None,
     method: str = MEAN,
+    final_score: Callable[[Hashable, Fraction | None], Fraction | None] | None = None,
 ) -> tuple[dict[Hashable, EntryScore], TieringResult]:
     """Score every entry of ``sheets`` (in its order) under ``method`` and rank the complete ones.
 
-    ``earlier_rounds`` maps a round's code to its sheets, for "round:" tie-breakers.
+    ``earlier_rounds`` maps a round's code to its sheets, for "round:" tie-breakers;
+    ``final_score(key, score)`` turns an entry's score here into the one it is ranked on.
     An entry's sheets are only those that count for its score (its judges', this round).
     An entry's score is the one it is ranked on (under zscore, rounded to 2 decimals).
     """
@@ -104,10 +106,12 @@ def rank_sheets(
     for key, entry_sheets in sheets.items():
         agg = aggregates.get(key)
         counted = agg.counted if agg else 0
-        scores[key] = EntryScore(None if agg is None else ranking_score(method, agg.score),
-                                 bool(entry_sheets) and counted == len(entry_sheets), counted,
+        score = None if agg is None else ranking_score(method, agg.score)
+        if final_score is not None:  # e.g. the rounds' weighted combination
+            score = final_score(key, score)
+        scores[key] = EntryScore(score, bool(entry_sheets) and counted == len(entry_sheets), counted,
                                  len(entry_sheets))
-    complete = [key for key, score in scores.items() if score.complete]
+    complete = [key for key, score in scores.items() if score.complete and score.score is not None]
     result = rank_scores(complete, {key: scores[key].score for key in complete}, tiers, breakers,
                          resolutions, sheet_tie_values(breakers, sheets, criteria, earlier_rounds or {}))
     return scores, result

@@ -7,7 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from contest.domain.ranking import RoundSheets, rank_sheets
+from contest.domain.advancement import RoundWeight, combined_score
+from contest.domain.ranking import RoundSheets, rank_sheets, round_scores
 from contest.domain.scoring import CriterionRule, ScoreSheet, format_score
 from contest.domain.tiering import BY_ORGANIZER, TierRule
 
@@ -44,6 +45,22 @@ def _sheets(sheets: list[dict], round_code: str, entries: list[str] | None = Non
     return by_entry
 
 
+def _weighted(rounds: list[dict], ranked: str, earlier: dict[str, RoundSheets]):
+    """The final score as the rounds' weights combine it; None when only the ranked round counts."""
+    weights = [RoundWeight(r["code"], Fraction(Decimal(r["weight"]))) for r in rounds]
+    if not any(w.weight for w in weights if w.code != ranked):
+        return None
+
+    # Each earlier round's scores under its own method, as the ranking combined them.
+    by_round = {code: round_scores(r.method, r.sheets, r.criteria) for code, r in earlier.items()}
+
+    def final_score(key, score: Fraction | None) -> Fraction | None:
+        per_round = {code: scores.get(key) for code, scores in by_round.items()}
+        return combined_score({**per_round, ranked: score}, weights)
+
+    return final_score
+
+
 def results_of(inputs: dict[str, Any]) -> dict[str, Any]:
     """Scores, ranks, tiers and tie decisions computed from a snapshot's inputs alone."""
     criteria = inputs["criteria"]
@@ -60,7 +77,7 @@ def results_of(inputs: dict[str, Any]) -> dict[str, Any]:
     scores, result = rank_sheets(
         _sheets(inputs["sheets"], ranked, [e["code"] for e in inputs["entries"]]),
         _rules(criteria, rubric), tiers, inputs["tie_breakers"], list(resolutions), earlier,
-        inputs["method"],
+        inputs["method"], final_score=_weighted(inputs["rounds"], ranked, earlier),
     )
     ranking = [
         {"entry": p.key, "rank": p.rank, "score": format_score(p.score), "exact": exact(p.score),

@@ -6,14 +6,15 @@ from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from contest.audit import record
 from contest.domain import advancement
 from contest.domain.advancement import AdvanceCandidate, AdvanceResult
+from contest.domain.aggregation import ranking_score
 from contest.domain.assignment import assign_balanced, assign_every_judge
-from contest.domain.scoring import CriterionRule, ScoreSheet, entry_score, format_score, to_decimal
+from contest.domain.scoring import format_score, to_decimal
 from contest.extensions import db
 from contest.judging.conflicts import conflicted_pairs
 from contest.models import (
@@ -118,17 +119,37 @@ def round_panel(contest: Contest, round_: Round) -> list[User]:
     return judges()
 
 
-def round_scores(contest: Contest, round_: Round, entries: list[Entry]) -> dict[int, Fraction | None]:
-    """Each entry's score in ``round_`` (the plain mean of its full sheets there), exact."""
-    rubric = round_.rubric
-    code_of = {c.id: c.code for c in rubric}
-    rules = [CriterionRule(c.code, c.max_points, c.weight) for c in rubric]
-    sheets: dict[int, list[ScoreSheet]] = {}
-    for a in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)):
-        sheets.setdefault(a.entry_id, []).append(ScoreSheet(
-            judge=a.judge_id, submitted=a.is_submitted,
-            points={code_of[s.criterion_id]: s.points for s in a.scores if s.criterion_id in code_of}))
-    return {e.id: entry_score(sheets.get(e.id, []), rules).score for e in entries}
+def round_scores(round_: Round, entries: list[Entry]) -> dict[int, Fraction | None]:
+    """Each entry's score in ``round_`` under the round's method, as it is ranked there
+    (exact; under zscore the shown score), from sheet totals the database sums."""
+    from contest.results.totals import RoundSheets
+
+    method = str(round_.method)
+    results = RoundSheets.load(round_).results(method, Fraction(round_.disagreement))
+    scores: dict[int, Fraction | None] = {}
+    for e in entries:
+        result = results.get(e.id)
+        scores[e.id] = None if result is None or result.score is None else ranking_score(method, result.score)
+    return scores
+
+
+def missing_sheets(round_: Round, entries: list[Entry]) -> list:
+    """The round's entries that have no judge or a sheet not yet submitted, with who
+    is missing: two queries, whatever the size of the round."""
+    from contest.judging.services import UnfinishedEntry
+
+    counts = dict(db.session.execute(
+        select(Assignment.entry_id, func.count()).where(Assignment.round_id == round_.id)
+        .group_by(Assignment.entry_id)).all())
+    waiting: dict[int, list[User]] = {}
+    for entry_id, judge in db.session.execute(
+        select(Assignment.entry_id, User).join(User, User.id == Assignment.judge_id)
+        .where(Assignment.round_id == round_.id, Assignment.submitted_at.is_(None))
+        .order_by(User.name, User.id)
+    ):
+        waiting.setdefault(entry_id, []).append(judge)
+    return [UnfinishedEntry(e, counts.get(e.id, 0), waiting.get(e.id, []))
+            for e in entries if not counts.get(e.id) or e.id in waiting]
 
 
 def _rule(round_: Round) -> advancement.AdvanceRule:
@@ -138,15 +159,12 @@ def _rule(round_: Round) -> advancement.AdvanceRule:
 def plan_advance(contest: Contest, picked: list[str] | None = None) -> AdvancePlan:
     """Who would go on from the open round if it closed now (``picked``: entry codes
     for a round whose rule is the organizer's pick; None shows no pick yet)."""
-    from contest.judging.services import judging_overview
-
     round_ = contest.current_round
     entries = list(db.session.scalars(
         select(Entry).where(Entry.id.in_(round_entry_ids(round_)))
         .options(selectinload(Entry.category)).order_by(Entry.code)))
-    scores = round_scores(contest, round_, entries)
-    overview = judging_overview(contest)
-    missing = overview.unfinished
+    scores = round_scores(round_, entries)
+    missing = missing_sheets(round_, entries)
     result = None
     if round_.next is not None and not missing:
         candidates = [AdvanceCandidate(e.id, scores[e.id], e.category_id) for e in entries]
@@ -233,3 +251,22 @@ def advancements_of(round_: Round) -> list[Advancement]:
     return list(db.session.scalars(
         select(Advancement).where(Advancement.round_id == round_.id)
         .options(selectinload(Advancement.entry)).order_by(Advancement.position)))
+
+
+def stopped_rounds(contest: Contest) -> dict[int, Round]:
+    """Each entry that did not go on from a closed round → that round (one query)."""
+    closed = [r for r in contest.rounds if r.status is RoundStatus.CLOSED]
+    if not closed:
+        return {}
+    went_on: dict[int, set[int]] = {r.id: set() for r in closed}
+    for round_id, entry_id in db.session.execute(
+        select(Advancement.round_id, Advancement.entry_id)
+        .where(Advancement.round_id.in_(list(went_on)))
+    ):
+        went_on[round_id].add(entry_id)
+    stopped: dict[int, Round] = {}
+    reading = set(db.session.scalars(round_entry_ids(contest.rounds[0])))
+    for round_ in closed:
+        stopped.update((entry_id, round_) for entry_id in reading - went_on[round_.id])
+        reading &= went_on[round_.id]
+    return stopped

@@ -256,7 +256,10 @@ def render_judges_page(contest: Contest, add_form: AddJudgeForm | None = None,
                        assign_form: AssignJudgesForm | None = None):
     loads = judge_loads(contest)
     if assign_form is None:
-        assign_form = AssignJudgesForm(formdata=None, judges=[p.judge.id for p in loads])
+        # The open round's own setting, when the settings file gave one.
+        per_entry = contest.current_round.per_entry
+        assign_form = AssignJudgesForm(formdata=None, judges=[p.judge.id for p in loads],
+                                       **({"per_entry": per_entry} if per_entry else {}))
     return render_template(
         "judging/judges.html", contest=contest, loads=loads, overview=judging_overview(contest),
         add_form=add_form or AddJudgeForm(formdata=None), assign_form=assign_form,

@@ -17,11 +17,13 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from contest.domain.advancement import AdvanceCandidate, RoundWeight, combined_score, rank
 from contest.domain.aggregation import MEAN, METHODS, check_method, ranking_score
 from contest.domain.ranking import criterion_means, rank_scores
 from contest.domain.scoring import format_score, to_decimal
 from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule
 from contest.extensions import db
+from contest.judging.rounds import stopped_rounds
 from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
 from contest.results.totals import POINTS_UNIT, RoundEntry, RoundSheets
 
@@ -139,6 +141,11 @@ class Ranking:
     # Each other method → how many entries it would put in another tier than this method does.
     tier_changes_by_method: dict[str, int] = field(default_factory=dict)
     threshold: Fraction = Fraction(1, 4)
+    # The entries that did not go on from an earlier round: ranked after ``ranked``
+    # by their score there, without a tier.
+    stopped: list[RankingRow] = field(default_factory=list)
+    # Tiers are filled only once the open round is the last one.
+    prizes: bool = True
 
     @property
     def round_method(self) -> str:
@@ -156,7 +163,7 @@ class Ranking:
 
     @property
     def rows(self) -> list[RankingRow]:
-        return self.ranked + self.incomplete
+        return self.ranked + self.stopped + self.incomplete
 
     @property
     def winners(self) -> list[RankingRow]:
@@ -239,9 +246,10 @@ def _tie_values(contest: Contest, sheets: RoundSheets,
     return values
 
 
-def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> dict[str, dict[int, Fraction | None]]:
-    """Each started round before ``current``: its entries' scores under the round's method."""
-    scores = {}
+def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> tuple[dict, dict]:
+    """Each started round before ``current``: its entries' scores under the round's method,
+    and their plain means (round code → entry id → score)."""
+    scores, means = {}, {}
     for round_ in contest.rounds:
         if round_.number >= current.number or round_.status is RoundStatus.PENDING:
             continue
@@ -249,22 +257,43 @@ def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> dict[str
         results = RoundSheets.load(round_).only(ids).results(method)
         scores[round_.code] = {k: None if r.score is None else ranking_score(method, r.score)
                                for k, r in results.items()}
-    return scores
+        means[round_.code] = {k: r.mean for k, r in results.items()}
+    return scores, means
+
+
+class _FinalScore:
+    """The score prizes go by: the open round's, or once the last round is open and an
+    earlier round has a weight, Σ weight × round score / Σ weight."""
+
+    def __init__(self, contest: Contest, current: Round, prizes: bool):
+        self.current = current.code
+        self.weights = [RoundWeight(r.code, Fraction(r.weight)) for r in contest.rounds]
+        self.weighted = prizes and any(w.weight for w in self.weights if w.code != self.current)
+
+    def __call__(self, entry_id: int, score: Fraction | None, earlier: dict) -> Fraction | None:
+        if not self.weighted:
+            return score
+        per_round = {code: scores.get(entry_id) for code, scores in earlier.items()}
+        return combined_score({**per_round, self.current: score}, self.weights)
 
 
 def _compute(contest: Contest, method: str | None) -> Ranking:
     round_ = contest.current_round
     method = method or str(round_.method)
     threshold = Fraction(round_.disagreement)
-    entries = _rankable(contest)
+    stopped_in = stopped_rounds(contest)
+    everyone = _rankable(contest)
+    entries = [(entry_id, code) for entry_id, code in everyone if entry_id not in stopped_in]
     ids = {entry_id for entry_id, _ in entries}
     breaker_criteria = [b.partition(":")[2] for b in contest.tie_breakers if b.startswith("criterion:")]
     sheets = RoundSheets.load(round_, breaker_criteria).only(ids)
-    earlier = _earlier_scores(contest, round_, ids)
+    earlier, earlier_means = _earlier_scores(contest, round_, {entry_id for entry_id, _ in everyone})
+    prizes = round_.next is None
+    final = _FinalScore(contest, round_, prizes)
     resolutions = [r.entry_ids for r in db.session.scalars(
         select(TieResolution).where(TieResolution.contest_id == contest.id).order_by(TieResolution.id))]
     tiers = {t.code: t for t in contest.tiers}
-    rules = tier_rules(contest)
+    rules = tier_rules(contest) if prizes else []
     tie_values = _tie_values(contest, sheets, earlier)
     by_method = {m: sheets.results(m, threshold) for m in dict.fromkeys((method, *METHODS))}
 
@@ -275,17 +304,16 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         score = None if result.score is None else ranking_score(method, result.score)
         round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
         round_scores[round_.code] = score
-        reached = round_.code if entry_id in chosen else next(
-            (c for c in reversed(earlier) if entry_id in earlier[c]), round_.code)
+        final_score = final(entry_id, score, earlier)
         rows[entry_id] = RankingRow(
-            entry_id, code, score, result.complete, result.counted, result.assigned,
-            raw_score=result.mean, disagreement=result.disagreement,
-            round_code=reached, round_scores=round_scores)
+            entry_id, code, final_score, result.complete and final_score is not None,
+            result.counted, result.assigned, raw_score=final(entry_id, result.mean, earlier_means),
+            disagreement=result.disagreement, round_code=round_.code, round_scores=round_scores)
     complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
 
     def place(m: str) -> TieringResult:
-        results = by_method[m]
-        return rank_scores(complete, {k: ranking_score(m, results[k].score) for k in complete},
+        results, before = by_method[m], earlier_means if m == MEAN else earlier
+        return rank_scores(complete, {k: final(k, ranking_score(m, results[k].score), before) for k in complete},
                            rules, contest.tie_breakers, resolutions, tie_values)
 
     placements = {m: place(m) for m in by_method}
@@ -311,8 +339,30 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     changes = {m: sum(tier_of[m].get(k) != tier for k, tier in tier_of[method].items())
                for m in METHODS if m != method}
     incomplete = [rows[e] for e, _ in entries if not rows[e].complete]
+    stopped = _stopped_rows(contest, everyone, stopped_in, earlier, earlier_means, len(ranked))
     return Ranking(contest, round_, method, ranked, incomplete, ties, decided, dict(result.grown),
-                   changes, threshold)
+                   changes, threshold, stopped, prizes)
+
+
+def _stopped_rows(contest: Contest, everyone: list[tuple[int, str]], stopped_in: dict[int, Round],
+                  earlier: dict, earlier_means: dict, after: int) -> list[RankingRow]:
+    """The entries that stopped in an earlier round, those of a later round first, each
+    round's by their score there (equal scores share a rank), numbered on from ``after``."""
+    rows = []
+    for round_ in sorted(set(stopped_in.values()), key=lambda r: -r.number):
+        scores = earlier.get(round_.code, {})
+        members = [AdvanceCandidate(entry_id, scores[entry_id]) for entry_id, _ in everyone
+                   if stopped_in.get(entry_id) is round_ and scores.get(entry_id) is not None]
+        code_of = dict(everyone)
+        for place, candidate in rank(members):
+            entry_id = candidate.key
+            rows.append(RankingRow(
+                entry_id, code_of[entry_id], candidate.score, True, 0, 0,
+                raw_score=earlier_means[round_.code].get(entry_id), round_code=round_.code,
+                round_scores={r.code: earlier.get(r.code, {}).get(entry_id) for r in contest.rounds},
+                rank=after + place))
+        after += len(members)
+    return rows
 
 
 def load_entries(rows: list[RankingRow]) -> list[RankingRow]:

@@ -122,6 +122,10 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
 
     _require_judging(contest)
     ranking = compute_ranking(contest)
+    if not ranking.prizes:
+        round_ = contest.current_round
+        raise ResultsError(_l("round %(round)s is open and is not the last round: close it first "
+                              "(contest advance %(slug)s)", round=round_.code, slug=contest.slug))
     if ranking.incomplete:
         codes = [r.code for r in ranking.incomplete]
         raise ResultsError(lazy_ngettext(
@@ -139,7 +143,7 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
     ]
     db.session.add_all(awards)
     db.session.add_all(EntryResult(entry_id=row.entry_id, contest_id=contest.id, rank=row.rank,
-                                   score=to_decimal(row.score)) for row in ranking.ranked)
+                                   score=to_decimal(row.score)) for row in ranking.ranked + ranking.stopped)
     contest.phase = ContestPhase.FINALIZED
     contest.finalized_at = now
     db.session.flush()

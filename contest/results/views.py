@@ -61,6 +61,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         codes_by_id={row.entry_id: row.code for row in ranking.rows},
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
         unknown_method=unknown_method, page_args={"method": method} if method else {},
+        round_names={r.code: r.name for r in contest.rounds},
     )
 
 
