@@ -116,20 +116,23 @@ def test_the_ranking_workbook_of_the_demo(runner, finalized_demo, tmp_path):
     header, body = rows[0], rows[1:]
     assert ranking.auto_filter.ref == f"A1:{ranking.cell(1, len(header)).column_letter}{len(rows)}"
     assert header[:3] == ("Hạng", "Mã", "Tên tác phẩm")
-    assert header[10:] == ("J1", "J2", "J3", "J4")  # the example names no judge
+    # The example names no judge; the demo's two rounds each have their columns.
+    assert header[10:] == tuple(f"{name} · J{n}" for name in ("Sơ khảo", "Chung khảo") for n in range(1, 5))
     assert len(body) == 40 and [r[0] for r in body] == sorted(r[0] for r in body)
     authors = " ".join(r[3] for r in body)
     for name in winners_names():
         assert nfc(name) in authors
     assert sum(1 for r in body if r[8]) == 16
     assert ranking.column_dimensions["C"].width >= 40 and ranking.column_dimensions["A"].width < 10
-    # Each entry's judges' totals average to its raw mean; the sheets hold every criterion.
+    # 3 of the 4 judges read each entry in the preliminary, all 4 in the final; the final's
+    # totals average to the raw mean; the sheets hold every criterion.
     for row in body:
-        totals = [v for v in row[10:] if v is not None]
-        assert len(totals) == row[7] == 3
-        assert round(sum(totals) / len(totals), 2) == pytest.approx(row[6], abs=0.006)
+        preliminary = [v for v in row[10:14] if v is not None]
+        final = [v for v in row[14:] if v is not None]
+        assert len(preliminary) == 3 and len(final) == row[7] == 4
+        assert sum(final) / len(final) == pytest.approx(row[6], abs=0.0051)  # shown half-up
     sheet_rows = list(sheets.iter_rows(values_only=True))
-    assert len(sheet_rows) == 1 + 40 * 3
+    assert len(sheet_rows) == 1 + 40 * 3 + 40 * 4
     assert all(row[3] + row[4] + row[5] == pytest.approx(row[6]) for row in sheet_rows[1:])
 
 
