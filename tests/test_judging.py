@@ -637,8 +637,9 @@ def test_demo_judge_reads_the_demo_contest(client, login, demo_contest):
     login(judge, "giamkhao2022")
     html = client.get("/c/dvk-2022/judge/?show=all").get_data(as_text=True)
     codes = listed_codes(html)
-    assigned = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.judge_id == judge.id))
-    assert len(codes) == assigned > 0
+    assigned = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.judge_id == judge.id, Assignment.round_id == demo_contest.current_round.id))
+    assert len(codes) == assigned > 0, "the list holds the open round's sheets"
     assert demo_contest.phase is ContestPhase.JUDGING
     first = db.session.scalar(select(Entry).where(Entry.contest_id == demo_contest.id,
                                                   Entry.code == codes[0]))
