@@ -14,6 +14,7 @@ from contest.extensions import db
 from contest.jobs import jobs
 from contest.models import AwardedTo, DocumentKind, Job, JobStatus, Role
 from tests.conftest import post_form
+from tests.test_certificates import LONG_TITLE
 
 CERTIFICATES = "/c/dvk-2022/organize/certificates"
 
@@ -61,7 +62,8 @@ def test_a_large_batch_runs_in_the_background_with_its_progress_and_then_its_fil
     html = client.get(job_url).get_data(as_text=True)
     assert 'src="/static/js/job-progress.js"' in html and f'data-status-url="{job_url}.json"' in html
     assert client.get(f"{job_url}.json").get_json() == {
-        "status": "queued", "done": 0, "total": 40, "percent": 0, "error": "", "download_url": None}
+        "status": "queued", "done": 0, "total": 40, "percent": 0, "error": "", "preflight_url": None,
+        "download_url": None}
     assert client.get(f"{job_url}/file").status_code == 404
 
     seen = []
@@ -81,7 +83,7 @@ def test_a_large_batch_runs_in_the_background_with_its_progress_and_then_its_fil
     db.session.expire_all()  # the worker committed in its own session
     status = client.get(f"{job_url}.json").get_json()
     assert status == {"status": "done", "done": 40, "total": 40, "percent": 100, "error": "",
-                      "download_url": f"{job_url}/file"}
+                      "preflight_url": None, "download_url": f"{job_url}/file"}
     response = client.get(f"{job_url}/file")
     assert response.status_code == 200 and response.content_type == "application/pdf"
     pdf = response.data
@@ -115,6 +117,38 @@ def test_a_failed_batch_says_why(app, client, participation_demo, organizer):
     status = client.get(f"{CERTIFICATES}/jobs/{job.id}.json").get_json()
     assert status["status"] == "failed" and "no valid TG certificates" in status["error"]
     assert status["download_url"] is None
+
+
+def test_a_background_batch_goes_through_the_preflight_and_prints_nothing_that_cannot_print(
+    app, client, participation_demo, organizer
+):
+    from contest.certificates.batches import job_folder, start_batch
+
+    kind = document_kind(participation_demo, "TG")
+    issued = certificates_of(kind)
+    issued[2].recipient = " ".join([LONG_TITLE] * 5)  # a name pasted with a whole page behind it
+    db.session.commit()
+    job = start_batch(kind, actor=None)
+    db.session.commit()
+    assert jobs.run_pending() == 1
+    db.session.expire_all()
+    status = client.get(f"{CERTIFICATES}/jobs/{job.id}.json").get_json()
+    assert status["status"] == "failed" and status["done"] == 0 and status["download_url"] is None
+    assert status["error"] == (f"Not printed: {issued[2].number} cannot print as they are; "
+                               "the preflight says why.")
+    assert status["preflight_url"] == f"{CERTIFICATES}/TG/preflight"
+    page = client.get(f"{CERTIFICATES}/jobs/{job.id}").get_data(as_text=True)
+    assert f'href="{CERTIFICATES}/TG/preflight"' in page and "the preflight says why" in page
+    assert list(job_folder().glob(f"{job.id}-*")) == []  # nothing was laid out
+    assert issued[2].number in client.get(status["preflight_url"]).get_data(as_text=True)
+
+
+def test_the_certificates_page_links_each_kind_to_its_design_and_preflight(client, participation_demo,
+                                                                           organizer):
+    page = client.get(CERTIFICATES).get_data(as_text=True)
+    for code in ("GCN", "TG"):
+        assert f'href="{CERTIFICATES}/{code}/design"' in page
+        assert f'href="{CERTIFICATES}/{code}/preflight"' in page
 
 
 def test_jobs_of_another_contest_or_kind_are_not_found(client, participation_demo, organizer):

@@ -1,23 +1,43 @@
 """Large print batches: a kind's certificates laid out chunk by chunk into one PDF file,
 in a background job whose progress a page follows. Memory stays bounded whatever the
 batch size: each chunk is rendered, written to disk and forgotten; the parts are joined
-by qpdf (pikepdf), which copies their pages from the files."""
+by qpdf (pikepdf), which copies their pages from the files. As the download of a small
+batch, the job goes through the preflight first and prints nothing when a certificate
+cannot print as it is."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from contest.certificates.services import certificate_view, count_valid
+from contest.certificates.services import certificate_views, count_valid
 from contest.extensions import db
 from contest.jobs import create_job, jobs, report_progress, running
 from contest.models import Certificate, CertificateStatus, DocumentKind, Job, JobStatus, User
 
 JOB_KIND = "certificates.batch"
+
+
+class BatchRefused(ValueError):
+    """The preflight found certificates that cannot print; str() is "CODE: their numbers"
+    (what the job keeps as its error, read back by ``refusal``)."""
+
+    def __init__(self, code: str, numbers: list[str]):
+        super().__init__(f"{code}: {', '.join(numbers)}")
+        self.code, self.numbers = code, numbers
+
+
+def refusal(job: Job) -> tuple[str, str] | None:
+    """(document code, numbers) when the job printed nothing because of the preflight."""
+    prefix = f"{BatchRefused.__name__}: "
+    if job.status is not JobStatus.FAILED or not job.error.startswith(prefix):
+        return None
+    code, _, numbers = job.error[len(prefix):].partition(": ")
+    return code, numbers
 
 
 def batch_chunk() -> int:
@@ -36,6 +56,7 @@ def write_batch_pdf(kind: DocumentKind, out: Path, progress: Callable[[int], Non
 
     Returns how many pages; ``progress(done)`` is called after each chunk.
     """
+    from contest.certificates.preflight import preflight
     from contest.certificates.rendering import render_certificates
 
     chunk = chunk or batch_chunk()
@@ -46,28 +67,39 @@ def write_batch_pdf(kind: DocumentKind, out: Path, progress: Callable[[int], Non
     ))
     if not ids:
         raise ValueError(f"no valid {kind.code} certificates to print")
+    refused = [check.number for views in _views_by_chunk(ids, chunk)
+               for check in preflight(views) if check.blocked]
+    if refused:
+        raise BatchRefused(kind.code, refused)
     parts_dir = out.parent / f".{out.name}.parts"
     shutil.rmtree(parts_dir, ignore_errors=True)
     parts_dir.mkdir(parents=True)
     try:
         parts = []
-        for start in range(0, len(ids), chunk):
-            certs = db.session.scalars(
-                select(Certificate).where(Certificate.id.in_(ids[start:start + chunk]))
-                .options(selectinload(Certificate.document_kind).selectinload(DocumentKind.contest))
-                .order_by(Certificate.seq)
-            ).all()
+        for start, views in zip(range(0, len(ids), chunk), _views_by_chunk(ids, chunk)):
             part = parts_dir / f"{len(parts):05d}.pdf"
-            part.write_bytes(render_certificates([certificate_view(c) for c in certs]))
+            part.write_bytes(render_certificates(views))
             parts.append(part)
-            for cert in certs:
-                db.session.expunge(cert)
             if progress is not None:
                 progress(min(start + chunk, len(ids)))
         _join(parts, out)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
     return len(ids)
+
+
+def _views_by_chunk(ids: list[int], chunk: int) -> Iterator[list]:
+    """The certificates' plain data, ``chunk`` at a time; the rows are let go after each."""
+    for start in range(0, len(ids), chunk):
+        certs = db.session.scalars(
+            select(Certificate).where(Certificate.id.in_(ids[start:start + chunk]))
+            .options(selectinload(Certificate.document_kind).selectinload(DocumentKind.contest))
+            .order_by(Certificate.seq)
+        ).all()
+        views = certificate_views(certs)
+        for cert in certs:
+            db.session.expunge(cert)
+        yield views
 
 
 def _join(parts: list[Path], out: Path) -> None:

@@ -18,6 +18,9 @@ class Box:
     height: float = 0.0
 
 
+QR_MM = 23.0  # the side of the printed QR code, centred at the top of the layout's qr box
+
+
 @dataclass(frozen=True)
 class Geometry:
     """The blocks of one layout on an A4 sheet, in millimetres from its top left corner."""
@@ -34,6 +37,11 @@ class Geometry:
     emblem: Box  # width = height
     issuer_align: str = "center"
     nation_pt: float = 11.0
+
+    @property
+    def qr_image(self) -> Box:
+        """The QR code itself (width = height): centred at the top of the qr box, the number under it."""
+        return Box(self.qr.left + (self.qr.width - QR_MM) / 2, self.qr.top, QR_MM, QR_MM)
 
     @property
     def signature_image(self) -> Box:

@@ -1,9 +1,12 @@
 """Render certificates to PDF from plain data: no Flask, no database.
 
 A batch is one WeasyPrint document of texts (fonts are subset once; a large
-batch is one document per core, joined) with each kind's design laid out once
-and stamped under its pages. WeasyPrint may read only files under static/ and
-the contest's folder of uploaded design files.
+batch is one document per core), laid out as strips of many certificates
+that are cut into pages, with each kind's design laid out once and stamped
+under its pages (contest.certificates.assembly). WeasyPrint may read only
+files under static/ and the contest's folder of uploaded design files; it is
+imported by the functions that print, so a process that never prints does
+not load it.
 """
 from __future__ import annotations
 
@@ -13,23 +16,14 @@ from io import BytesIO
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-try:
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
-except OSError as exc:  # pragma: no cover - depends on the machine
-    raise RuntimeError(
-        "WeasyPrint needs the Pango library to print certificates: "
-        "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (scripts/install does this)"
-    ) from exc
 
-from contest.certificates.assembly import assemble
 from contest.certificates.printed import CertificateView, DesignView
 from contest.certificates.fitting import (
     ISSUER_SCALES,
@@ -40,7 +34,7 @@ from contest.certificates.fitting import (
     issuer_fit,
     shipped_font,
 )
-from contest.certificates.layouts import ZOOM, frame_svg, geometry
+from contest.certificates.layouts import QR_MM, ZOOM, frame_svg, geometry
 from contest.certificates.stock import stock_page
 from contest.certificates.wording import (
     dateline,
@@ -56,36 +50,66 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "certificates"
 STATIC_DIR = PROJECT_ROOT / "static"
 QR_ERROR_LEVEL = "m"
+# Any mask gives a valid code (the reader learns it from the format bits); letting
+# segno score all eight for the best one took a third of a batch's time.
+QR_MASK = 0
 # Below this many pages per worker, starting a worker costs more than it saves.
 PAGES_PER_WORKER = 40
+# Certificates laid out one under another on one page of the text layer.
+STRIP_ROWS = 40
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves files under the given folders and inline data: URLs; refuses everything else."""
+def _weasyprint():
+    try:
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except OSError as exc:  # pragma: no cover - depends on the machine
+        raise RuntimeError(
+            "WeasyPrint needs the Pango library to print certificates: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (scripts/install does this)"
+        ) from exc
+    return HTML, FontConfiguration
 
-    def __init__(self, root: Path, *more_roots: Path):
-        # fail_on_errors: a refused URL stops the rendering instead of leaving a hole.
-        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
-        self.roots = [r.resolve() for r in (root, *more_roots)]
 
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves files under the given folders and inline data: URLs; refuses everything else."""
+
+        def __init__(self, root: Path, *more_roots: Path):
+            # fail_on_errors: a refused URL stops the rendering instead of leaving a hole.
+            super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+            self.roots = [r.resolve() for r in (root, *more_roots)]
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith("file:"):
+                raise ValueError(f"refused: {url}")
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"refused: {url} is outside {', '.join(map(str, self.roots))}")
             return super().fetch(url, headers)
-        if not url.startswith("file:"):
-            raise ValueError(f"refused: {url}")
-        path = Path(url2pathname(urlsplit(url).path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise ValueError(f"refused: {url} is outside {', '.join(map(str, self.roots))}")
-        return super().fetch(url, headers)
+
+    return StaticOnlyFetcher
 
 
-def fetcher_for(views: Sequence[CertificateView], static_dir: Path) -> StaticOnlyFetcher:
+def __getattr__(name: str):
+    # StaticOnlyFetcher subclasses WeasyPrint's fetcher: made on first use, not at import.
+    if name == "StaticOnlyFetcher":
+        return _fetcher_class()
+    raise AttributeError(name)
+
+
+def fetcher_for(views: Sequence[CertificateView], static_dir: Path):
     folders = {Path(v.design.files_dir) for v in views if v.design.files_dir}
-    return StaticOnlyFetcher(static_dir, *sorted(folders))
+    return _fetcher_class()(static_dir, *sorted(folders))
 
 
 def qr_code(url: str) -> segno.QRCode:
-    return segno.make(url, error=QR_ERROR_LEVEL)
+    return segno.make(url, error=QR_ERROR_LEVEL, mask=QR_MASK)
 
 
 def qr_data_uri(url: str) -> str:
@@ -135,7 +159,7 @@ def file_url(path: str, shipped: str) -> str:
     return Path(path).resolve().as_uri() if path else shipped
 
 
-def page_context(view: CertificateView, static_dir: Path) -> dict:
+def page_context(view: CertificateView, static_dir: Path, layer: str = "full") -> dict:
     """The printed texts of one certificate, the type scale they fit in and where the blocks go."""
     design = view.design
     fonts = design.font_paths(static_dir)
@@ -155,7 +179,8 @@ def page_context(view: CertificateView, static_dir: Path) -> dict:
         # In tenths of a millimetre: a class name per position, shared by a kind's pages.
         number_top=round(number_top * 10),
         dateline=dateline(view.place, view.day, view.month, view.year),
-        qr=qr_data_uri(view.verify_url),
+        # In the text layer of a batch the QR code is drawn by the assembly, not by WeasyPrint.
+        qr=qr_data_uri(view.verify_url) if layer == "full" else "",
         lookup=lookup_address(view.verify_url),
     )
 
@@ -177,19 +202,33 @@ def font_faces(design: DesignView, static_dir: Path) -> list[dict]:
             for path, (bold, italic) in zip(faces, ((0, 0), (1, 0), (0, 1), (1, 1)))]
 
 
+def strip_rows(count: int, rows: int = STRIP_ROWS) -> list[int]:
+    """How many certificates each strip of the text layer holds: as even as can be, so
+    that no strip of a batch of two or more holds a single one."""
+    strips = max(1, -(-count // rows))
+    return [count // strips + (1 if i < count % strips else 0) for i in range(strips)]
+
+
 def certificates_html(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR,
                       layer: str = "full") -> str:
     """The certificate document; ``layer`` is "full", "design" or "text" (see document.html).
 
     All ``views`` share one design (a batch is one kind); stock prints have their own page.
+    The text layer is laid out in strips (``strip_rows``), one page each.
     """
     design = views[0].design
     if design.mode == "stock":
         return stock_page(_environment, views, static_dir, font_faces(design, static_dir))
-    pages = [page_context(v, static_dir) for v in views]
+    pages = [page_context(v, static_dir, layer) for v in views]
+    rows = strip_rows(len(views)) if layer == "text" else [1] * len(views)
+    starts, first = set(), 0
+    for count in rows:
+        starts.add(first)
+        first += count
     shape = geometry(design.layout, design.orientation)
     return _environment.get_template("document.html").render(
         certificates=pages, scales=SCALES, issuer_scales=ISSUER_SCALES, layer=layer,
+        strip_starts=starts, page_rows=max(rows), qr_mm=QR_MM,
         max_offset_mm=max(p["offset_mm"] for p in pages),
         number_tops=sorted({p["number_top"] for p in pages}),
         g=shape, fonts=font_faces(design, static_dir),
@@ -201,7 +240,9 @@ def certificates_html(views: Sequence[CertificateView], static_dir: Path = STATI
 
 def render_document(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR,
                     layer: str = "full") -> bytes:
-    """``views`` as one WeasyPrint document: one page each, in order."""
+    """``views`` as one WeasyPrint document: one page each, in order (the text layer: one
+    strip of certificates a page)."""
+    HTML, FontConfiguration = _weasyprint()
     html = HTML(
         string=certificates_html(views, static_dir, layer),
         base_url=static_dir.resolve().as_uri() + "/",
@@ -215,6 +256,14 @@ def render_document(views: Sequence[CertificateView], static_dir: Path = STATIC_
 
 def render_text_layer(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR) -> bytes:
     return render_document(views, static_dir, "text")
+
+
+def text_part(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR) -> tuple[bytes, list]:
+    """The text strips of ``views`` and their QR codes (what one worker does)."""
+    from contest.certificates.assembly import qr_image
+
+    return (render_text_layer(views, static_dir),
+            [qr_image(qr_code(v.verify_url).matrix) for v in views])
 
 
 def design_of(view: CertificateView) -> tuple:
@@ -237,7 +286,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "weasyprint"])
     return context
 
 
@@ -266,16 +315,26 @@ def render_certificates(
     processes = worker_count(len(views)) if workers is None else min(workers, len(views))
     size = -(-len(views) // max(processes, 1))
     chunks = [list(views[i:i + size]) for i in range(0, len(views), size)]
+    work = render_text_layer if stock else text_part
     if len(chunks) == 1:
-        text_parts = [render_text_layer(views, static_dir)]
+        parts = [work(views, static_dir)]
     else:
         # This process lays out the first part while workers start and lay out the others.
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=_worker_context()) as pool:
-            others = [pool.submit(render_text_layer, chunk, static_dir) for chunk in chunks[1:]]
-            text_parts = [render_text_layer(chunks[0], static_dir)] + [f.result() for f in others]
+            others = [pool.submit(work, chunk, static_dir) for chunk in chunks[1:]]
+            parts = [work(chunks[0], static_dir)] + [f.result() for f in others]
+    from contest.certificates.assembly import QrPlace, assemble_strips, join_pdfs
+
     if stock:  # pre-printed stock: the texts alone, nothing under them
-        return assemble([], text_parts, [])
-    return assemble(designs, text_parts, [design_index[design_of(v)] for v in views])
+        return join_pdfs(parts)
+    design = views[0].design
+    shape, zoom = geometry(design.layout, design.orientation), ZOOM[design.paper]
+    qr = shape.qr_image
+    return assemble_strips(
+        designs, [pdf for pdf, _ in parts], [strip_rows(len(chunk)) for chunk in chunks],
+        [design_index[design_of(v)] for v in views], [code for _, codes in parts for code in codes],
+        QrPlace(qr.left * zoom, qr.top * zoom, qr.width * zoom),
+    )
 
 
 def render_preview(view: CertificateView, static_dir: Path = STATIC_DIR, dpi: int = 72) -> bytes:
@@ -301,6 +360,8 @@ def render_calibration(design: DesignView, printer_name: str = "", static_dir: P
     """The calibration sheet: a millimetre grid and crosshairs at known places, with the offset applied."""
     from contest.certificates.stock import calibration_html
 
+    HTML, FontConfiguration = _weasyprint()
     html = HTML(string=calibration_html(_environment, design, static_dir, printer_name),
-                base_url=static_dir.resolve().as_uri() + "/", url_fetcher=StaticOnlyFetcher(static_dir))
+                base_url=static_dir.resolve().as_uri() + "/",
+                url_fetcher=_fetcher_class()(static_dir))
     return html.write_pdf(font_config=FontConfiguration())

@@ -20,7 +20,7 @@ from contest.certificates.services import (
     public_base_url,
 )
 # Imported here so that every process of the app, workers included, knows its task.
-from contest.certificates.batches import JOB_KIND, batch_file, print_batch  # noqa: F401
+from contest.certificates.batches import JOB_KIND, batch_file, print_batch, refusal  # noqa: F401
 from contest.certificates.forms import BatchForm
 from contest.extensions import db
 from contest.models import Contest, DocumentKind, Job, Role
@@ -131,12 +131,20 @@ def job_or_404(contest: Contest, job_id: int) -> Job:
 def job_status(contest: Contest, job: Job) -> dict:
     """What the page's script reads: status, done of total, and the file once written."""
     done = batch_file(job) is not None
+    error = job.error if job.status.value == "failed" else ""
+    preflight_url = None
+    refused = refusal(job)
+    if refused is not None:
+        code, numbers = refused
+        error = _("Not printed: %(numbers)s cannot print as they are; the preflight says why.", numbers=numbers)
+        preflight_url = url_for(".preflight_page", slug=contest.slug, doc_code=code)
     return {
         "status": job.status.value,
         "done": job.done,
         "total": job.total,
         "percent": round(100 * job.done / job.total) if job.total else (100 if done else 0),
-        "error": job.error if job.status.value == "failed" else "",
+        "error": error,
+        "preflight_url": preflight_url,
         "download_url": url_for(".batch_job_file", slug=contest.slug, job_id=job.id) if done else None,
     }
 

@@ -17,6 +17,11 @@
     var error = box.querySelector("[data-error]");
     error.textContent = status.error || "";
     error.hidden = !status.error;
+    if (status.preflight_url) {
+      var preflight = box.querySelector("[data-preflight]");
+      preflight.href = status.preflight_url;
+      preflight.classList.remove("d-none");
+    }
     if (status.download_url) {
       link.href = status.download_url;
       link.classList.remove("d-none");
