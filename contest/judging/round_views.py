@@ -11,7 +11,7 @@ from contest.auth.access import role_required
 from contest.domain.assignment import AssignmentError
 from contest.extensions import db
 from contest.forms import Form
-from contest.judging.rounds import RoundError, advancements_of, close_round, plan_advance
+from contest.judging.rounds import RoundError, advancements_of, close_round, load_round_entries, plan_advance
 from contest.judging.services import JudgingError
 from contest.judging.views import assignment_refusal, bp
 from contest.labels import ADVANCE_REASON_LABELS, METHOD_LABELS, ROUND_STATUS_LABELS
@@ -56,16 +56,17 @@ def render_rounds_page(contest: Contest, picked: list[str] | None = None, errors
         try:
             plan = plan_advance(contest, picked)
         except RoundError:  # codes of no entry of the round: keep the others ticked
-            known = {row.entry.code for row in plan_advance(contest, None).rows}
+            known = {row.code for row in plan_advance(contest, None).rows}
             plan = plan_advance(contest, [c for c in picked if c in known] or None)
     pick = plan is not None and current.advance_rule is AdvanceRule.PICK
     shown_rows = []
-    if plan is not None and not plan.missing:
+    if plan is not None and not plan.missing_count:
         if pick:
             shown_rows = plan.rows[:PICK_SHOWN]
         else:
             last = max((i for i, r in enumerate(plan.rows) if r.reason is not None), default=-1)
             shown_rows = plan.rows[:last + 1 + BELOW_THE_CUT]
+    load_round_entries(shown_rows)
     category_names = {c.id: c.name for c in contest.categories}
     return render_template("judging/rounds.html", contest=contest, plan=plan, pick=pick,
                            shown_rows=shown_rows, shown=MISSING_SHOWN, form=Form(),

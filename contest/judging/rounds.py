@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from contest.audit import record
@@ -40,18 +40,36 @@ class RoundError(ValueError):
         self.missing = missing or []
 
 
-@dataclass(frozen=True)
+@dataclass
 class RoundRow:
-    """One entry of a round with its score there, its rank and whether it goes on."""
+    """One entry of a round with its score there, its rank and whether it goes on;
+    ``entry`` is there once ``load_round_entries`` ran for the row."""
 
-    entry: Entry
+    entry_id: int
+    code: str
     score: Fraction | None
     rank: int | None
     reason: AdvanceReason | None
+    entry: Entry | None = None
 
     @property
     def score_text(self) -> str | None:
         return format_score(self.score)
+
+
+def load_round_entries(rows: list[RoundRow]) -> list[RoundRow]:
+    """Attach each row's entry (with its category), in one query."""
+    wanted = [row.entry_id for row in rows if row.entry is None]
+    if wanted:
+        loaded = {e.id: e for e in db.session.scalars(
+            select(Entry).where(Entry.id.in_(wanted)).options(selectinload(Entry.category)))}
+        for row in rows:
+            row.entry = row.entry or loaded[row.entry_id]
+    return rows
+
+
+# The unfinished entries a plan loads, with who they wait for (all are counted).
+MISSING_LOADED = 100
 
 
 @dataclass
@@ -62,7 +80,8 @@ class AdvancePlan:
     next: Round | None
     rows: list[RoundRow]
     result: AdvanceResult | None
-    missing: list  # judging.services.UnfinishedEntry
+    missing: list  # judging.services.UnfinishedEntry, the first MISSING_LOADED
+    missing_count: int
     panel: list[User]
     assigned: int = 0  # sheets of the next round, once the round is closed
 
@@ -75,7 +94,7 @@ class AdvancePlan:
         return self.result.ties if self.result else []
 
     def codes_of(self, keys) -> list[str]:
-        by_id = {r.entry.id: r.entry.code for r in self.rows}
+        by_id = {r.entry_id: r.code for r in self.rows}
         return [by_id[k] for k in keys]
 
 
@@ -119,7 +138,7 @@ def round_panel(contest: Contest, round_: Round) -> list[User]:
     return judges()
 
 
-def round_scores(round_: Round, entries: list[Entry]) -> dict[int, Fraction | None]:
+def round_scores(round_: Round, entry_ids: list[int]) -> dict[int, Fraction | None]:
     """Each entry's score in ``round_`` under the round's method, as it is ranked there
     (exact; under zscore the shown score), from sheet totals the database sums."""
     from contest.results.totals import RoundSheets
@@ -127,29 +146,38 @@ def round_scores(round_: Round, entries: list[Entry]) -> dict[int, Fraction | No
     method = str(round_.method)
     results = RoundSheets.load(round_).results(method, Fraction(round_.disagreement))
     scores: dict[int, Fraction | None] = {}
-    for e in entries:
-        result = results.get(e.id)
-        scores[e.id] = None if result is None or result.score is None else ranking_score(method, result.score)
+    for entry_id in entry_ids:
+        result = results.get(entry_id)
+        scores[entry_id] = None if result is None or result.score is None else ranking_score(method, result.score)
     return scores
 
 
-def missing_sheets(round_: Round, entries: list[Entry]) -> list:
-    """The round's entries that have no judge or a sheet not yet submitted, with who
-    is missing: two queries, whatever the size of the round."""
+def missing_sheets(round_: Round, entry_ids: list[int], loaded: int = MISSING_LOADED) -> tuple[list, int]:
+    """The round's entries that have no judge or a sheet not yet submitted: the first
+    ``loaded`` of them with who is missing, and how many there are. Four queries,
+    whatever the size of the round."""
     from contest.judging.services import UnfinishedEntry
 
     counts = dict(db.session.execute(
         select(Assignment.entry_id, func.count()).where(Assignment.round_id == round_.id)
         .group_by(Assignment.entry_id)).all())
+    waiting_ids = set(db.session.scalars(
+        select(Assignment.entry_id).where(Assignment.round_id == round_.id, Assignment.submitted_at.is_(None))))
+    unfinished = [i for i in entry_ids if not counts.get(i) or i in waiting_ids]
+    first = unfinished[:loaded]
+    if not first:
+        return [], 0
     waiting: dict[int, list[User]] = {}
     for entry_id, judge in db.session.execute(
         select(Assignment.entry_id, User).join(User, User.id == Assignment.judge_id)
-        .where(Assignment.round_id == round_.id, Assignment.submitted_at.is_(None))
+        .where(Assignment.round_id == round_.id, Assignment.submitted_at.is_(None),
+               Assignment.entry_id.in_(first))
         .order_by(User.name, User.id)
     ):
         waiting.setdefault(entry_id, []).append(judge)
-    return [UnfinishedEntry(e, counts.get(e.id, 0), waiting.get(e.id, []))
-            for e in entries if not counts.get(e.id) or e.id in waiting]
+    entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_(first)))}
+    return ([UnfinishedEntry(entries[i], counts.get(i, 0), waiting.get(i, [])) for i in first],
+            len(unfinished))
 
 
 def _rule(round_: Round) -> advancement.AdvanceRule:
@@ -160,15 +188,16 @@ def plan_advance(contest: Contest, picked: list[str] | None = None) -> AdvancePl
     """Who would go on from the open round if it closed now (``picked``: entry codes
     for a round whose rule is the organizer's pick; None shows no pick yet)."""
     round_ = contest.current_round
-    entries = list(db.session.scalars(
-        select(Entry).where(Entry.id.in_(round_entry_ids(round_)))
-        .options(selectinload(Entry.category)).order_by(Entry.code)))
-    scores = round_scores(round_, entries)
-    missing = missing_sheets(round_, entries)
+    entries = db.session.execute(
+        select(Entry.id, Entry.code, Entry.category_id).where(Entry.id.in_(round_entry_ids(round_)))
+        .order_by(Entry.code)).all()
+    ids = [entry_id for entry_id, _, _ in entries]
+    scores = round_scores(round_, ids)
+    missing, missing_count = missing_sheets(round_, ids)
     result = None
-    if round_.next is not None and not missing:
-        candidates = [AdvanceCandidate(e.id, scores[e.id], e.category_id) for e in entries]
-        by_code = {e.code: e.id for e in entries}
+    if round_.next is not None and not missing_count:
+        candidates = [AdvanceCandidate(i, scores[i], category) for i, _, category in entries]
+        by_code = {code: i for i, code, _ in entries}
         unknown = [c for c in picked or [] if c not in by_code]
         if unknown:
             raise RoundError(_l("not entries of round %(round)s: %(codes)s",
@@ -176,13 +205,13 @@ def plan_advance(contest: Contest, picked: list[str] | None = None) -> AdvancePl
         if round_.advance_rule is not AdvanceRule.PICK or picked:
             result = advancement.select_advancing(candidates, _rule(round_),
                                                   {by_code[c] for c in picked or []})
-    scored = [AdvanceCandidate(e.id, scores[e.id]) for e in entries if scores[e.id] is not None]
+    scored = [AdvanceCandidate(i, scores[i]) for i in ids if scores[i] is not None]
     ranks = result.ranks if result else {c.key: r for r, c in advancement.rank(scored)}
     reasons = {a.key: AdvanceReason(a.reason) for a in result.advancing} if result else {}
-    rows = [RoundRow(e, scores[e.id], ranks.get(e.id), reasons.get(e.id)) for e in entries]
-    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry.code))
+    rows = [RoundRow(i, code, scores[i], ranks.get(i), reasons.get(i)) for i, code, _ in entries]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
     panel = round_panel(contest, round_.next) if round_.next is not None else []
-    return AdvancePlan(round_, round_.next, rows, result, missing, panel)
+    return AdvancePlan(round_, round_.next, rows, result, missing, missing_count, panel)
 
 
 def close_round(contest: Contest, actor: User | None, picked: list[str] | None = None) -> AdvancePlan:
@@ -195,11 +224,12 @@ def close_round(contest: Contest, actor: User | None, picked: list[str] | None =
         raise RoundError(_l("round %(round)s is the last round: finalize the results instead",
                             round=round_.code))
     plan = plan_advance(contest, picked)
-    if plan.missing:
+    if plan.missing_count:
         raise RoundError(lazy_ngettext(
             "%(num)d entry is not fully scored in round %(round)s: %(codes)s",
             "%(num)d entries are not fully scored in round %(round)s: %(codes)s",
-            len(plan.missing), round=round_.code, codes=missing_text(plan.missing)), plan.missing)
+            plan.missing_count, round=round_.code, codes=missing_text(plan.missing, plan.missing_count)),
+            plan.missing)
     if plan.result is None:
         raise RoundError(_l("round %(round)s goes on by the organizer's pick: choose the entries",
                             round=round_.code))
@@ -208,16 +238,18 @@ def close_round(contest: Contest, actor: User | None, picked: list[str] | None =
 
     now = utcnow()
     round_.advancements = [
-        Advancement(entry_id=row.entry.id, position=i, rank=row.rank,
+        Advancement(entry_id=row.entry_id, position=i, rank=row.rank,
                     score=to_decimal(row.score) if row.score is not None else None, reason=row.reason)
         for i, row in enumerate(plan.advancing)]
     round_.status, round_.closed_at, round_.closed_by = RoundStatus.CLOSED, now, actor
     nxt.status, nxt.opened_at = RoundStatus.OPEN, now
-    db.session.add_all(Assignment(round_id=nxt.id, entry_id=e, judge_id=j) for e, j in pairs)
-    plan.assigned = len(pairs)
     db.session.flush()
+    if pairs:  # one executemany: the next round's sheets are many (41 × 200 at the largest)
+        db.session.execute(insert(Assignment), [{"round_id": nxt.id, "entry_id": e, "judge_id": j}
+                                                for e, j in pairs])
+    plan.assigned = len(pairs)
     record("round.closed", contest=contest, actor=actor, target=round_.code,
-           advanced={row.entry.code: row.reason.value for row in plan.advancing},
+           advanced={row.code: row.reason.value for row in plan.advancing},
            ties=[plan.codes_of(t.keys) for t in plan.ties], next=nxt.code)
     record("judges.assigned", contest=contest, actor=actor, target=contest.slug, round=nxt.code,
            added=len(pairs), per_entry=nxt.per_entry, judges=[u.id for u in panel])
@@ -237,13 +269,13 @@ def next_round_pairs(contest: Contest, round_: Round, panel: list[User], entry_i
     return assign_balanced(entry_ids, judge_ids, round_.per_entry, (), excluded)
 
 
-def missing_text(missing: list, shown: int = 20) -> str:
+def missing_text(missing: list, count: int, shown: int = 20) -> str:
     """Entries still waiting, as "DVK-0001 (Nguyễn Văn A, Trần Thị B)", "DVK-0002 (no judge)"."""
     parts = []
     for row in missing[:shown]:
         who = ", ".join(j.name for j in row.waiting_for) if row.assigned else str(_l("no judge"))
         parts.append(f"{row.entry.code} ({who})")
-    return "; ".join(parts) + (" …" if len(missing) > shown else "")
+    return "; ".join(parts) + (" …" if count > shown else "")
 
 
 def advancements_of(round_: Round) -> list[Advancement]:
