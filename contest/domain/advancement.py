@@ -71,8 +71,13 @@ class AdvanceResult:
 
 
 def rank(candidates: Iterable[AdvanceCandidate]) -> list[tuple[int, AdvanceCandidate]]:
-    """Best first, with ranks 1, 2, 2, 4; equal scores keep their given order."""
-    ordered = sorted(enumerate(candidates), key=lambda ic: (-ic[1].score, ic[0]))
+    """Best first, with ranks 1, 2, 2, 4; equal scores keep their given order.
+
+    Sorted on the score as a float first, so the exact scores are compared only
+    where two floats are equal (a float cannot put two exact scores in the wrong
+    order, only fail to tell them apart).
+    """
+    ordered = sorted(enumerate(candidates), key=lambda ic: (-float(ic[1].score), -ic[1].score, ic[0]))
     ranked, position = [], 1
     for _, members in groupby((c for _, c in ordered), key=lambda c: c.score):
         group = list(members)
@@ -87,7 +92,11 @@ def _top(ranked: list[tuple[int, AdvanceCandidate]], count: int,
     if count >= len(ranked):
         return [(r, c, RULE) for r, c in ranked], None
     cut = ranked[count - 1][1].score
-    inside = [(r, c) for r, c in ranked if c.score >= cut]
+    # Best first: the cut's equals follow it, and nothing after them reaches it.
+    end = count
+    while end < len(ranked) and ranked[end][1].score == cut:
+        end += 1
+    inside = ranked[:end]
     if len(inside) == count and ranked[count][1].score < cut:
         return [(r, c, RULE) for r, c in inside], None
     tied = tuple(c.key for _, c in inside if c.score == cut)

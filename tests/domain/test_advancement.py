@@ -103,3 +103,11 @@ def test_a_pick_of_unknown_entries_or_of_nothing_is_refused():
 ])
 def test_combined_score(scores, weights, expected):
     assert combined_score(scores, [RoundWeight(c, Fraction(w)) for c, w in weights]) == expected
+
+
+def test_scores_a_float_cannot_tell_apart_are_ranked_exactly():
+    low, high = Fraction(245, 3), Fraction(245, 3) + Fraction(1, 10**30)
+    assert float(low) == float(high)
+    result = select_advancing([AdvanceCandidate("A", low), AdvanceCandidate("B", high),
+                               AdvanceCandidate("C", Fraction(80))], AdvanceRule(TOP, 1))
+    assert result.keys == ["B"] and result.ranks == {"B": 1, "A": 2, "C": 3} and result.ties == []
