@@ -249,3 +249,22 @@ def tied_page_contest(make_contest, make_entry, make_user) -> Contest:
         give(contest, judge, entry, 80)
     db.session.commit()
     return contest
+
+
+def test_the_distribution_of_scores_is_drawn_with_the_tier_lines_and_tabled(client, harsh, organizer):
+    page = client.get(RANKING).get_data(as_text=True)
+    figure = re.search(r'<figure class="chart mb-3" id="distribution-chart">.*?</figure>', page, re.DOTALL).group()
+    assert '<svg role="img" aria-labelledby="distribution-chart-caption"' in figure
+    assert "Tier A from 66.00" in figure and "Tier C from 61.00" in figure
+    bins = re.search(r'id="distribution-table".*?</table>', page, re.DOTALL).group()
+    assert re.findall(r"<td>(\d+–\d+)</td><td class=\"score\">(\d+)</td>", bins) == [
+        ("40–45", "3"), ("45–50", "1"), ("60–65", "4"), ("65–70", "1")]
+    cuts = re.search(r'id="cuts-table".*?</table>', page, re.DOTALL).group()
+    assert re.findall(r"<td>(Giải \w)</td><td class=\"score\">([\d.]+)</td>", cuts) == [
+        ("Giải A", "66.00"), ("Giải B", "64.00"), ("Giải C", "61.00")]
+    # Under another method the lines move with its scores.
+    zscore = client.get(f"{RANKING}?method=zscore").get_data(as_text=True)
+    ranking = compute_ranking(harsh.contest, "zscore")
+    lowest_c = min((r for r in ranking.winners if r.tier.code == "C"), key=lambda r: r.score)
+    assert lowest_c.score_text != "61.00"
+    assert f"Tier C from {lowest_c.score_text}" in zscore

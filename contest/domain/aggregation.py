@@ -145,14 +145,22 @@ def score_round(method: str, totals: Iterable[Total], unit: int = 1,
     with ``unit`` 100000 give points). An entry whose totals spread by more
     than ``limit`` (in the totals' own unit) is flagged.
     """
-    check_method(method)
+    return score_methods((method,), totals, unit, limit)[method]
+
+
+def score_methods(methods: Iterable[str], totals: Iterable[Total], unit: int = 1,
+                  limit: Fraction | None = None) -> dict[str, dict[Hashable, EntryAggregate]]:
+    """``score_round`` under several methods at once: the totals are grouped, and each
+    entry's plain mean and disagreement worked out, only once."""
+    methods = [check_method(m) for m in dict.fromkeys(methods)]
     totals = list(totals)
     if not totals:
-        return {}
+        return {m: {} for m in methods}
     by_entry: dict[Hashable, list[Number]] = {}
     for entry, _, total in totals:
         by_entry.setdefault(entry, []).append(total)
-    if method == ZSCORE:
+    normalized: dict[Hashable, Decimal] = {}
+    if ZSCORE in methods:
         with localcontext() as ctx:
             ctx.prec = ZSCORE_PRECISION
             ctx.rounding = ROUND_HALF_UP
@@ -163,19 +171,20 @@ def score_round(method: str, totals: Iterable[Total], unit: int = 1,
             # Summed in one order whatever the order of the sheets: 28 digits round.
             normalized = {e: sum(sorted(values), Decimal(0)) / (len(values) * unit)
                           for e, values in rescaled.items()}
-    result = {}
+    result: dict[str, dict[Hashable, EntryAggregate]] = {m: {} for m in methods}
     for entry, values in by_entry.items():
         plain = mean(values, unit)
-        if method == MEAN:
-            score: Score = plain
-        elif method == TRIMMED:
-            score = trimmed_mean(values, unit)
-        elif method == MEDIAN:
-            score = median(values, unit)
-        else:
-            score = normalized[entry]
         flagged = limit is not None and len(values) > 1 and max(values) - min(values) > limit
-        result[entry] = EntryAggregate(score, plain, len(values), flagged)
+        for method in methods:
+            if method == MEAN:
+                score: Score = plain
+            elif method == TRIMMED:
+                score = trimmed_mean(values, unit) if len(values) >= TRIM_FROM else plain
+            elif method == MEDIAN:
+                score = median(values, unit) if len(values) > 2 else plain
+            else:
+                score = normalized[entry]
+            result[method][entry] = EntryAggregate(score, plain, len(values), flagged)
     return result
 
 

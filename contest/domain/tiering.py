@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+from math import lcm
 
 
 # How a tie was decided, besides a tie-breaker's name such as "criterion:ND".
@@ -231,11 +232,22 @@ def rank_and_fill(
     ordering (best first) of exactly the keys still tied; otherwise reported.
     A resolution also orders a group that straddles nothing (ranks only).
     """
-    ordered = sorted(enumerate(candidates), key=lambda ic: (-ic[1].score, ic[0]))
+    candidates = list(candidates)
+    keys = _integer_keys([c.score for c in candidates])
+    # Stable in reverse too: equal scores keep their given order.
+    ordered = sorted(range(len(candidates)), key=keys.__getitem__, reverse=True)
     ranker = _Ranker(tiers, resolutions, breakers)
     position = 1
-    for _, members in groupby((c for _, c in ordered), key=lambda c: c.score):
-        group = list(members)
+    for _, members in groupby(ordered, key=keys.__getitem__):
+        group = [candidates[i] for i in members]
         ranker.settle(group, position)
         position += len(group)
     return TieringResult(ranker.placements, ranker.ties, ranker.decided, ranker.grown)
+
+
+def _integer_keys(scores: list[Fraction]) -> list:
+    """The scores as integers in the same order (each × the denominators' least common
+    multiple): sorting and grouping integers is many times faster than Fractions."""
+    fractions = [Fraction(s) if not isinstance(s, Fraction) else s for s in scores]
+    common = lcm(*{f.denominator for f in fractions})
+    return [f.numerator * (common // f.denominator) for f in fractions]

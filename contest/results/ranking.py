@@ -25,7 +25,7 @@ from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule
 from contest.extensions import db
 from contest.judging.rounds import stopped_rounds
 from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
-from contest.results.totals import POINTS_UNIT, RoundEntry, RoundSheets
+from contest.results.totals import POINTS_UNIT, UNIT, RoundEntry, RoundSheets
 
 # Entries looked up by id in one statement at most; more are read with their contest's.
 MAX_IDS = 500
@@ -146,6 +146,8 @@ class Ranking:
     stopped: list[RankingRow] = field(default_factory=list)
     # Tiers are filled only once the open round is the last one.
     prizes: bool = True
+    # The best total a judge can give in the round, in points.
+    maximum: Fraction = Fraction(0)
 
     @property
     def round_method(self) -> str:
@@ -295,7 +297,7 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     tiers = {t.code: t for t in contest.tiers}
     rules = tier_rules(contest) if prizes else []
     tie_values = _tie_values(contest, sheets, earlier)
-    by_method = {m: sheets.results(m, threshold) for m in dict.fromkeys((method, *METHODS))}
+    by_method = sheets.results_under((method, *METHODS), threshold)
 
     rows: dict[int, RankingRow] = {}
     chosen = by_method[method]
@@ -341,7 +343,7 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     incomplete = [rows[e] for e, _ in entries if not rows[e].complete]
     stopped = _stopped_rows(contest, everyone, stopped_in, earlier, earlier_means, len(ranked))
     return Ranking(contest, round_, method, ranked, incomplete, ties, decided, dict(result.grown),
-                   changes, threshold, stopped, prizes)
+                   changes, threshold, stopped, prizes, Fraction(sheets.maximum, UNIT))
 
 
 def _stopped_rows(contest: Contest, everyone: list[tuple[int, str]], stopped_in: dict[int, Round],

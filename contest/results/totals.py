@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from sqlalchemy import Integer, case, func, select, type_coerce
 
-from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_round, spread_limit
+from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_methods, spread_limit
 from contest.domain.aggregation import Score as ScoreValue
 from contest.extensions import db
 from contest.models import Assignment, Criterion, Round, Score
@@ -111,14 +111,21 @@ class RoundSheets:
 
     def results(self, method: str, threshold: Fraction = DEFAULT_DISAGREEMENT) -> dict[int, RoundEntry]:
         """Every entry with sheets in the round, scored under ``method``."""
-        aggregates = score_round(method, self.totals, unit=UNIT,
-                                 limit=spread_limit(threshold, self.maximum))
-        results = {}
-        for entry_id, count in self.counts.items():
-            agg = aggregates.get(entry_id)
-            if agg is None:
-                results[entry_id] = RoundEntry(None, None, count.assigned, 0)
-            else:
-                results[entry_id] = RoundEntry(agg.score, agg.mean, count.assigned, count.counted,
-                                               agg.disagreement)
+        return self.results_under((method,), threshold)[method]
+
+    def results_under(self, methods, threshold: Fraction = DEFAULT_DISAGREEMENT
+                      ) -> dict[str, dict[int, RoundEntry]]:
+        """``results`` under each of ``methods``, the sheets grouped once."""
+        by_method = score_methods(methods, self.totals, unit=UNIT,
+                                  limit=spread_limit(threshold, self.maximum))
+        results: dict[str, dict[int, RoundEntry]] = {}
+        for method, aggregates in by_method.items():
+            scored = results[method] = {}
+            for entry_id, count in self.counts.items():
+                agg = aggregates.get(entry_id)
+                if agg is None:
+                    scored[entry_id] = RoundEntry(None, None, count.assigned, 0)
+                else:
+                    scored[entry_id] = RoundEntry(agg.score, agg.mean, count.assigned, count.counted,
+                                                  agg.disagreement)
         return results

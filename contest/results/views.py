@@ -14,6 +14,7 @@ from contest.labels import METHOD_LABELS
 from contest.models import Contest, ContestPhase, Role
 from contest.pagination import RowPagination
 from contest.public.views import contest_or_404
+from contest.results.distribution import score_distribution
 from contest.results.forms import ResolveTieForm, UnfinalizeForm
 from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
@@ -62,6 +63,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
         unknown_method=unknown_method, page_args={"method": method} if method else {},
         round_names={r.code: r.name for r in contest.rounds},
+        distribution=score_distribution(ranking),
     )
 
 
