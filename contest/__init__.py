@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.auth.views import bp as auth_bp
     from contest.certificates import design_views  # noqa: F401  (its routes join the blueprint)
     from contest.certificates.views import bp as certificates_bp
+    from contest.documents.views import bp as documents_bp
     from contest.entries.views import bp as entries_bp
     from contest.admin import imports, new_contest  # noqa: F401  (more organizer routes)
     from contest.judging import corrections, progress, round_views, uploads  # noqa: F401  (more judging routes)
@@ -112,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.secretariat.views import bp as secretariat_bp
 
     for blueprint in (public_bp, auth_bp, entries_bp, judging_bp, admin_bp, secretariat_bp, results_bp,
-                      certificates_bp):
+                      certificates_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

@@ -50,6 +50,7 @@ NOT_HTML = {
     "certificates.batch_job_status",            # JSON for the progress bar
     "certificates.design_preview", "certificates.design_file", "certificates.calibration_pdf",
     "admin.entries_xlsx",                       # a workbook
+    "documents.download",                       # DOCX, PDF, XLSX
 }
 
 
@@ -203,6 +204,9 @@ def route_urls(app: Flask, site: Site) -> dict[str, list[str]]:
         "results.ranking": [dict(slug=v["judged"]), dict(slug=v["judged"], method="zscore"),
                             dict(slug=v["judged"], method="median", page=2), dict(slug=v["published"])],
         "results.unfinalize_page": [dict(slug=v["published"]), dict(slug=v["judged"])],
+        "documents.download": [dict(slug=v["published"], what="minutes", fmt="docx"),
+                               dict(slug=v["published"], what="annex", fmt="pdf"),
+                               dict(slug=v["published"], what="ranking", fmt="xlsx")],
         "certificates.index": [dict(slug=v["published"])],
         "certificates.batch_pdf": [dict(slug=v["published"], doc_code=v["doc_code"])],
         "certificates.single_pdf": [dict(slug=v["published"], doc_code=v["doc_code"], seq=v["seq"])],

@@ -105,6 +105,7 @@ ACCESS = {
     "results.finalize_results": "organizer",
     "results.publish_results": "organizer",
     "results.unfinalize_page": "organizer",
+    "documents.download": "organizer",
     "certificates.index": "organizer",
     "certificates.batch_pdf": "organizer",
     "certificates.single_pdf": "organizer",
@@ -180,7 +181,8 @@ def world(finalized_demo, app):
     params = dict(slug=contest.slug, code=entry.code, file_id=entry.files[0].id,
                   doc_code=cert.document_kind.code, seq=cert.seq, token=cert.token,
                   judge_id=judge.id, sheet_id=sheet.id, conflict_id=1, mail_id=1, cert_id=cert.id,
-                  job_id=job.id, fmt="png", role="scan", round_code=contest.rounds[0].code)
+                  job_id=job.id, fmt="png", role="scan", round_code=contest.rounds[0].code,
+                  what="minutes")
     users = {"author": author, "judge": judge, "organizer": user_by_email("bantochuc@dvk2022.vn")}
     return params, users
 
@@ -192,6 +194,8 @@ def _url(app, endpoint: str, params: dict) -> str:
         values["code"] = "en"
     if endpoint.endswith("recipients"):
         values["doc_code"] = "BKPT"  # the demo's recognition list
+    if endpoint == "documents.download":
+        values["fmt"] = "docx"
     if endpoint == "bootstrap.static":
         values["filename"] = "css/bootstrap.min.css"
     if endpoint == "static":

@@ -7,9 +7,10 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
+from contest import PROJECT_ROOT
 from contest.admin.setup import SetupError, apply_contest_settings
 from contest.extensions import db
-from contest.models import Award, Certificate
+from contest.models import Award, Certificate, Role
 from contest.results.services import finalize
 from tests.conftest import contest_settings
 from tests.test_cli import invoke
@@ -47,7 +48,7 @@ def winners_names() -> list[str]:
 
 
 def export(runner, tmp_path, slug: str, what: str, fmt: str):
-    out = tmp_path / f"{what}.{fmt}"
+    out = tmp_path / f"{slug}-{what}.{fmt}"
     result = invoke(runner, "export", slug, "--what", what, "--format", fmt, "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
@@ -159,3 +160,227 @@ def test_a_title_typed_as_a_formula_stays_text_in_the_workbook(runner, settled, 
     titles = [r[2] for r in book["Xếp hạng"].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://x\",\"y\")" in titles
     assert not any(isinstance(t, str) and t.startswith("=") for t in titles)
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+def read_docx(path):
+    from docx import Document
+
+    return Document(io.BytesIO(path.read_bytes()))
+
+
+def docx_text(doc) -> str:
+    """Every paragraph and every table cell's text, nested tables included, in order."""
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def data_tables(doc):
+    """The bordered tables (the results, the annex, the proposals), not the heading's or signatures'."""
+    return [t for t in doc.tables if t.style is not None and t.style.name == "Table Grid"]
+
+
+def bold_texts(doc) -> set[str]:
+    return {run.text for p in doc.paragraphs for run in p.runs if run.bold} | {
+        run.text for t in doc.tables for row in t.rows for cell in row.cells
+        for p in cell.paragraphs for run in p.runs if run.bold}
+
+
+@pytest.mark.parametrize("what", ["minutes", "annex", "proposal"])
+def test_each_word_document_of_the_demo_has_the_heading_bold_titles_and_real_tables(
+        runner, finalized_demo, tmp_path, what):
+    doc = read_docx(export(runner, tmp_path, "dvk-2022", what, "docx"))
+    bold = bold_texts(doc)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in bold and "Độc lập - Tự do - Hạnh phúc" in bold
+    assert "Hải Phòng, ngày 15 tháng 12 năm 2022" in docx_text(doc)
+    [table] = data_tables(doc) if what != "proposal" else data_tables(doc)[:1]
+    cells = [cell.text for row in table.rows for cell in row.cells]
+    if what == "proposal":
+        # The City's Bằng khen goes to the A and B winners: their certificates' names, NFC.
+        merit = db.session.scalars(select(Certificate).join(Certificate.document_kind)
+                                   .where(Certificate.number.like("%/QĐ-UBND"))).all()
+        assert len(merit) == 6 and all(nfc(c.recipient) in cells for c in merit)
+        assert "ĐỀ NGHỊ TẶNG BẰNG KHEN CỦA ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" in " ".join(bold)
+    else:
+        text = " ".join(cells)
+        for name in winners_names():
+            assert nfc(name) in text
+        assert "GIẢI A (02 giải)" in cells and "GIẢI C (10 giải)" in cells
+    assert doc.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
+
+
+def test_the_minutes_of_a_tie_settled_by_a_tie_breaker(runner, settled, tmp_path):
+    doc = read_docx(export(runner, tmp_path, "thi-thu", "minutes", "docx"))
+    text = docx_text(doc)
+    assert "Số: 01/BB-BGK" in text
+    assert "BIÊN BẢN" in bold_texts(doc) and "I. THỜI GIAN, ĐỊA ĐIỂM, THÀNH PHẦN" in bold_texts(doc)
+    assert "Thời gian: 08 giờ 30 phút, ngày 15 tháng 12 năm 2022." in text
+    assert "Địa điểm: Hội trường Ban Dân vận Thành ủy." in text
+    assert "1. Trần Văn Hùng – Trưởng ban Giám khảo." in text
+    assert ("Các tác phẩm TT-0002, TT-0003 bằng điểm 80.00 (ranh giới Giải B / Giải C): phân định theo "
+            "điểm tiêu chí “Nội dung”, cao hơn xếp trên (TT-0002: 50.00, TT-0003: 45.50); "
+            "thứ tự TT-0002 > TT-0003.") in text
+    assert "TRƯỞNG BAN GIÁM KHẢO" in bold_texts(doc)
+    from contest.results.snapshots import current_snapshot
+
+    assert f"Mã kiểm tra (SHA-256) của kết quả đã chốt: {current_snapshot(settled).sha256}" in text
+    [results] = data_tables(doc)
+    rows = [[c.text for c in row.cells] for row in results.rows]
+    assert rows[0] == ["TT", "Mã", "Tên tác phẩm", "Tác giả", "Đơn vị", "Điểm", "Giải"]
+    assert ["1", "TT-0001", "Con đường hoa", nfc("Nguyễn Thị Thuỳ Dương"), "Hội Nông dân xã Tân Trào",
+            "90.00", "Giải A"] in rows
+    assert ["3", "TT-0003", "Hiến đất mở đường", "Trần Văn An, Lê Thị Bình", "Báo Hải Phòng", "80.00",
+            "Giải C"] in rows
+
+
+def test_the_proposal_says_who_is_proposed_and_why(runner, settled, tmp_path):
+    doc = read_docx(export(runner, tmp_path, "thi-thu", "proposal", "docx"))
+    [table] = data_tables(doc)
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[1] == ["1", nfc("Nguyễn Thị Thuỳ Dương"), "Cá nhân", "Hội Nông dân xã Tân Trào",
+                       "Đạt Giải A với tác phẩm “Con đường hoa”"]
+    assert rows[2][1:3] == ["Tập thể Hội LHPN xã Kiền Bái", "Tập thể"]
+    assert len(rows) == 3  # the Bằng khen goes to A and B only
+    assert "Tổng số: 02 (01 tập thể, 01 cá nhân)." in docx_text(doc)
+    signature = docx_text(doc)
+    assert "TM. BAN TỔ CHỨC" in signature and "Lê Trí Vũ" in signature
+
+
+def test_libreoffice_converts_every_word_document(runner, finalized_demo, settled, tmp_path):
+    import shutil
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (scripts/install --test installs it)")
+    files = [export(runner, tmp_path, contest.slug, what, "docx")
+             for contest in (finalized_demo, settled) for what in ("minutes", "annex", "proposal")]
+    out = tmp_path / "pdf"
+    # One run for all six (LibreOffice starts slowly), with a profile of its own.
+    done = subprocess.run(
+        [office, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Error" not in done.stderr and "Error" not in done.stdout
+    for path in files:
+        pdf = out / f"{path.stem}.pdf"
+        assert pdf.exists(), done.stdout
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        # The names themselves are checked in the DOCX (python-docx); in a PDF LibreOffice lays
+        # out, table cells that wrap can come out of pdftotext interleaved.
+        assert "Độc lập - Tự do - Hạnh phúc" in text and "Hải Phòng, ngày 15 tháng 12 năm 2022" in text
+    minutes = " ".join(subprocess.run(["pdftotext", str(out / "thi-thu-minutes.pdf"), "-"],
+                                      capture_output=True, text=True, check=True).stdout.split())
+    assert "Trần Văn Hùng" in minutes and "phân định theo điểm tiêu chí “Nội dung”" in minutes
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+def pdf_text(path) -> str:
+    """The PDF's text in drawing order (-raw), whitespace folded: a name wrapped in a cell reads whole."""
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+@pytest.mark.parametrize("what", ["minutes", "annex", "proposal"])
+def test_each_pdf_of_the_demo_names_the_winners_in_the_certificates_font(runner, finalized_demo, tmp_path, what):
+    import subprocess
+
+    path = export(runner, tmp_path, "dvk-2022", what, "pdf")
+    assert path.read_bytes().startswith(b"%PDF")
+    text = pdf_text(path)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    if what == "proposal":
+        names = [c.recipient for c in db.session.scalars(
+            select(Certificate).where(Certificate.number.like("%/QĐ-UBND")))]
+        assert len(names) == 6
+        assert "BKPT" not in text and "Tổng số: 06" in text  # the recognition list is not proposed here
+    else:
+        names = winners_names()
+        assert len(names) >= 16
+    assert [name for name in names if nfc(name) not in text] == []
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    families = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert families <= {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic"}
+
+
+def test_the_pdf_minutes_of_a_tie_settled_by_a_tie_breaker(runner, settled, tmp_path):
+    text = pdf_text(export(runner, tmp_path, "thi-thu", "minutes", "pdf"))
+    assert "BIÊN BẢN Họp Ban Giám khảo" in text
+    assert "phân định theo điểm tiêu chí “Nội dung”, cao hơn xếp trên (TT-0002: 50.00, TT-0003: 45.50)" in text
+    assert nfc("Nguyễn Thị Thuỳ Dương") in text and "TRƯỞNG BAN GIÁM KHẢO" in text
+
+
+# --- the ranking page -----------------------------------------------------------------------
+
+def test_the_ranking_page_offers_the_documents_once_the_results_are_final(
+        client, demo_contest, make_user, login):
+    from contest.results.services import compute_ranking, resolve_tie
+    from tests.conftest import post_form
+
+    login(make_user(Role.ORGANIZER))
+    client.get("/lang/en")
+    page = client.get("/c/dvk-2022/organize/ranking").get_data(as_text=True)
+    assert "Documents for the office" not in page and "/organize/documents/" not in page
+    response = client.get("/c/dvk-2022/organize/documents/minutes.docx")
+    assert response.status_code == 302 and response.location.endswith("/c/dvk-2022/organize/ranking")
+    assert "finalize them first" in client.get(response.location).get_data(as_text=True)
+
+    for tie in compute_ranking(demo_contest).ties:
+        resolve_tie(demo_contest, tie.codes, "Bốc thăm", actor=None)
+    db.session.commit()
+    assert post_form(client, "/c/dvk-2022/organize/finalize",
+                     form_page="/c/dvk-2022/organize/ranking").status_code == 302
+    page = client.get("/c/dvk-2022/organize/ranking").get_data(as_text=True)
+    assert "Documents for the office" in page
+    links = {f"/c/dvk-2022/organize/documents/{what}.{fmt}" for what, fmt in (
+        ("minutes", "docx"), ("minutes", "pdf"), ("annex", "docx"), ("annex", "pdf"),
+        ("proposal", "docx"), ("proposal", "pdf"), ("ranking", "xlsx"))}
+    assert all(f'href="{link}"' in page for link in links)
+
+    docx = client.get("/c/dvk-2022/organize/documents/annex.docx")
+    assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
+    assert 'filename=dvk-2022-phu-luc-danh-sach-dat-giai.docx' in docx.headers["Content-Disposition"]
+    from docx import Document
+
+    text = " ".join(cell.text for t in Document(io.BytesIO(docx.data)).tables for row in t.rows
+                    for cell in row.cells)
+    assert all(nfc(name) in text for name in winners_names())
+    pdf = client.get("/c/dvk-2022/organize/documents/minutes.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    xlsx = client.get("/c/dvk-2022/organize/documents/ranking.xlsx")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    wrong = client.get("/c/dvk-2022/organize/documents/ranking.pdf")
+    assert wrong.status_code == 302
+    assert "does not come in that format" in client.get(wrong.location).get_data(as_text=True)
+    assert client.get("/c/dvk-2022/organize/documents/minutes.odt").status_code == 404
+    assert client.get("/c/khong-co/organize/documents/minutes.pdf").status_code == 404
+
+
+def test_the_documents_load_python_docx_weasyprint_and_openpyxl_only_when_they_write(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from config import TestConfig; from contest import create_app; "
+            "import contest.documents.views, contest.documents.word, contest.documents.printed, "
+            "contest.documents.workbook, contest.documents.commands; "
+            "app = create_app(TestConfig); app.test_client().get('/'); "
+            "print('docx' in sys.modules, 'openpyxl' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=str(PROJECT_ROOT))
+    assert done.stdout.split() == ["False", "False"]
+    # WeasyPrint itself is loaded by the certificates' module at start; the documents add nothing.
+    code = ("import sys; import contest.documents.views, contest.documents.printed; "
+            "print('weasyprint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=str(PROJECT_ROOT))
+    assert done.stdout.strip() == "False"

@@ -22,6 +22,7 @@ from contest.domain.paperwork import (
     build_ranking_book,
     one_line,
     proposal_reason,
+    quoted,
 )
 from contest.extensions import db
 from contest.models import AuthorKind, AwardedTo, Certificate, CertificateStatus, Contest, DocumentKind
@@ -83,28 +84,28 @@ def _same_issuer(a: str, b: str) -> bool:
     return one_line(a).casefold() == one_line(b).casefold()
 
 
-def proposal_kinds(contest: Contest, snapshot: dict, paperwork: Paperwork) -> list[ProposalKind]:
-    """Every document kind another issuer gives, with whom its valid certificates name, and why."""
+def proposal_kinds(contest: Contest, paperwork: Paperwork) -> list[ProposalKind]:
+    """Every document kind another issuer gives for the results, with whom its valid certificates
+    name and why. A recognition list is left out: it is not made from the results."""
+    board = _board_kind(contest)
+    # The board's own names: as the paperwork prints it, on its first prize document, as organizer.
+    own = [paperwork.issuer, contest.organizer] + ([board.issuer] if board else [])
     kinds = []
     for kind in contest.documents:
-        if _same_issuer(kind.issuer, paperwork.issuer):
+        if kind.awarded_to is AwardedTo.LIST or any(_same_issuer(kind.issuer, name) for name in own):
             continue
         certificates = db.session.scalars(
             select(Certificate).where(Certificate.document_kind_id == kind.id,
                                       Certificate.status == CertificateStatus.VALID)
             .options(selectinload(Certificate.entry)).order_by(Certificate.seq)
         ).all()
-        recipients = {r.id: r for r in kind.recipients}
         proposed = []
         for cert in certificates:
-            if cert.entry is not None:
-                collective = cert.entry.author_kind is AuthorKind.COLLECTIVE
-                reason = (proposal_reason(snapshot, cert.tier_name, cert.entry_title) if cert.tier_name
-                          else f"Tham gia {snapshot['contest']['name']} với tác phẩm “{cert.entry_title}”")
-            else:
-                recipient = recipients.get(cert.recipient_id)
-                collective = bool(recipient and recipient.collective)
-                reason = cert.reason
+            if cert.entry is None:
+                continue
+            collective = cert.entry.author_kind is AuthorKind.COLLECTIVE
+            reason = (proposal_reason(cert.tier_name, cert.entry_title) if cert.tier_name
+                      else f"Tham gia cuộc thi với tác phẩm {quoted(cert.entry_title)}")
             proposed.append(Proposed(cert.recipient, collective, cert.unit, reason))
         kinds.append(ProposalKind(kind.code, kind.title, kind.issuer, tuple(proposed)))
     return kinds
@@ -119,7 +120,7 @@ def office_document(contest: Contest, what: str) -> Document:
     if what == "annex":
         return build_annex(snapshot, paperwork)
     if what == "proposal":
-        return build_proposal(snapshot, paperwork, proposal_kinds(contest, snapshot, paperwork))
+        return build_proposal(snapshot, paperwork, proposal_kinds(contest, paperwork))
     raise ValueError(f"unknown document {what!r}")
 
 

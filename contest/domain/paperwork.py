@@ -304,7 +304,7 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
     if paperwork.meeting_end:
         closing = f"Cuộc họp kết thúc lúc {moment_text(paperwork.meeting_end)}. " + closing
     sections.append(Section("", (closing + ".",
-                                 f"Dấu vân tay số (SHA-256) của kết quả: {snapshot.get('sha256', '')}."
+                                 f"Mã kiểm tra (SHA-256) của kết quả đã chốt: {snapshot['sha256']}"
                                  if snapshot.get("sha256") else "")))
     return Document(
         "minutes", _heading(paperwork, paperwork.minutes_number),
@@ -366,8 +366,14 @@ def _roman(n: int) -> str:
     return ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")[n - 1] if n <= 10 else str(n)
 
 
-def proposal_reason(snapshot: Mapping[str, Any], tier_name: str, entry_title: str) -> str:
-    return f"Đạt {tier_name} {_contest_title(snapshot)} với tác phẩm “{entry_title}”"
+def quoted(title: str) -> str:
+    """A title in quotation marks; its own double quotes become single ones inside them."""
+    return "“" + title.replace("“", "‘").replace("”", "’") + "”"
+
+
+def proposal_reason(tier_name: str, entry_title: str) -> str:
+    """Why a winner is proposed (the list's heading names the contest)."""
+    return f"Đạt {tier_name} với tác phẩm {quoted(entry_title)}"
 
 
 # --- the ranking workbook ------------------------------------------------------------------

@@ -191,3 +191,10 @@ def test_the_workbook_and_minutes_name_the_method_the_results_were_ranked_by():
     assert build_ranking_book(snapshot, named=False).header[5] == "Điểm (trung vị tổng điểm của các giám khảo)"
     assert "Kết quả xếp hạng theo điểm Vòng 1 (trung vị tổng điểm của các giám khảo)" in text_of(
         build_minutes(snapshot, PAPERWORK))
+
+
+def test_a_title_with_its_own_quotes_is_quoted_once():
+    from contest.domain.paperwork import proposal_reason
+
+    assert proposal_reason("Giải A", "“Thắp sáng đường quê” – cách làm hay") == (
+        "Đạt Giải A với tác phẩm “‘Thắp sáng đường quê’ – cách làm hay”")
