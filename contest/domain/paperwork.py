@@ -281,7 +281,8 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
                          else f"điểm vòng “{_round_names(snapshot).get(code, code)}”")
         method.append("Tác phẩm bằng điểm tại ranh giới giải được phân định lần lượt theo: "
                       + "; ".join(names) + "; sau đó do Ban Tổ chức quyết định.")
-    total = len(snapshot["entries"])
+    # Every entry any judge read: in a contest with rounds, the preliminary's, not only the finalists.
+    total = len({s["entry"] for s in snapshot["sheets"]} | {p["entry"] for p in snapshot["ranking"]})
     tier_counts = ", ".join(f"{sum(1 for p in winners(snapshot) if p['tier'] == t['code']):02d} {t['name']}"
                             for t in snapshot["tiers"])
     results = Section(
