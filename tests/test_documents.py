@@ -372,15 +372,23 @@ def test_the_documents_load_python_docx_weasyprint_and_openpyxl_only_when_they_w
 
     code = ("import sys; from config import TestConfig; from contest import create_app; "
             "import contest.documents.views, contest.documents.word, contest.documents.printed, "
-            "contest.documents.workbook, contest.documents.commands; "
-            "app = create_app(TestConfig); app.test_client().get('/'); "
-            "print('docx' in sys.modules, 'openpyxl' in sys.modules)")
+            "contest.documents.workbook, contest.documents.commands; create_app(TestConfig); "
+            "print(*(name in sys.modules for name in ('docx', 'weasyprint', 'openpyxl')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=str(PROJECT_ROOT))
-    assert done.stdout.split() == ["False", "False"]
-    # WeasyPrint itself is loaded by the certificates' module at start; the documents add nothing.
-    code = ("import sys; import contest.documents.views, contest.documents.printed; "
-            "print('weasyprint' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=str(PROJECT_ROOT))
-    assert done.stdout.strip() == "False"
+    assert done.stdout.split() == ["False", "False", "False"]
+
+
+@pytest.mark.parametrize("what, fmt", [("annex", "pdf"), ("annex", "docx"), ("proposal", "pdf")])
+def test_the_other_documents_of_a_tie_settled_by_a_tie_breaker(runner, settled, tmp_path, what, fmt):
+    path = export(runner, tmp_path, "thi-thu", what, fmt)
+    text = pdf_text(path) if fmt == "pdf" else docx_text(read_docx(path))
+    won = {"annex": ["Nguyễn Thị Thuỳ Dương", "Tập thể Hội LHPN xã Kiền Bái", "Trần Văn An, Lê Thị Bình",
+                     "Phạm Cường"],
+           "proposal": ["Nguyễn Thị Thuỳ Dương", "Tập thể Hội LHPN xã Kiền Bái"]}[what]
+    assert [name for name in map(nfc, won) if name not in text] == []
+    if what == "annex":
+        assert "Đặng Văn Ơn" not in text  # TT-0005, no prize
+        assert "Kèm theo Quyết định số 125/QĐ-BTC ngày 15 tháng 12 năm 2022" in text
+    else:
+        assert "Trần Văn An" not in text  # a C prize: no Bằng khen

@@ -206,6 +206,16 @@ def tie_sentence(snapshot: Mapping[str, Any], tie: Mapping[str, Any]) -> str:
     return f"{start}: phân định theo {what}, cao hơn xếp trên ({values}); thứ tự {' > '.join(codes)}."
 
 
+def ranking_method(snapshot: Mapping[str, Any]) -> str:
+    """How the ranked score was made: the ranked round's method, or the rounds' weighted combination."""
+    method = METHODS.get(snapshot["method"], snapshot["method"])
+    weighted = [r for r in snapshot["rounds"] if Decimal(r["weight"])]
+    if any(r["code"] != snapshot["ranked_round"] for r in weighted):
+        shares = ", ".join(f"{round_label(r['name'])} × {Decimal(r['weight']).normalize():f}" for r in weighted)
+        return f"kết hợp điểm các vòng theo trọng số: {shares}; mỗi vòng theo phương pháp của vòng đó"
+    return method
+
+
 def entries_read(snapshot: Mapping[str, Any]) -> dict[str, int]:
     """Round code → how many entries have at least one counted sheet in it."""
     read: dict[str, set[str]] = {r["code"]: set() for r in snapshot["rounds"]}
@@ -270,8 +280,8 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
         method.append(f"{name}: {read.get(r['code'], 0)} tác phẩm được chấm, {judges} giám khảo, "
                       f"{sheets} phiếu chấm; điểm tác phẩm là {METHODS.get(r['method'], r['method'])}.")
     ranked_round = _round_names(snapshot).get(snapshot["ranked_round"], snapshot["ranked_round"])
-    method.append(f"Kết quả xếp hạng theo điểm {ranked_round} "
-                  f"({METHODS.get(snapshot['method'], snapshot['method'])}), làm tròn đến hai chữ số thập phân; "
+    method.append(f"Kết quả xếp hạng theo điểm {ranked_round} ({ranking_method(snapshot)}), "
+                  f"làm tròn đến hai chữ số thập phân; "
                   f"{len(snapshot['ranking'])} tác phẩm được xếp hạng.")
     if snapshot["tie_breakers"]:
         names = []
@@ -437,7 +447,7 @@ def build_ranking_book(snapshot: Mapping[str, Any], named: bool) -> RankingBook:
                  for code in rounds}
     if not named:
         judges_in = {code: sorted(ids, key=lambda j: int(labels[j][1:])) for code, ids in judges_in.items()}
-    method = METHODS.get(snapshot["method"], snapshot["method"])
+    method = ranking_method(snapshot)
     header = ["Hạng", "Mã", "Tên tác phẩm", "Tác giả", "Đơn vị", f"Điểm ({method})", "Điểm trung bình thô",
               "Số phiếu", "Giải", "Bằng điểm: phân định theo"]
     multi = len(rounds) > 1

@@ -198,3 +198,48 @@ def test_a_title_with_its_own_quotes_is_quoted_once():
 
     assert proposal_reason("Giải A", "“Thắp sáng đường quê” – cách làm hay") == (
         "Đạt Giải A với tác phẩm “‘Thắp sáng đường quê’ – cách làm hay”")
+
+
+def two_rounds(final_weight: str = "1.000", preliminary_weight: str = "0.000") -> dict:
+    """E1–E3 go on from the preliminary SK to the final CK; E4 and E5 stopped in SK."""
+    body = inputs([])
+    body["rounds"] = [
+        {"code": "SK", "number": 1, "name": "Sơ khảo", "method": "mean", "weight": preliminary_weight,
+         "criteria": ["ND", "HT"]},
+        {"code": "CK", "number": 2, "name": "Chung khảo", "method": "mean", "weight": final_weight,
+         "criteria": ["ND", "HT"]},
+    ]
+    body["ranked_round"] = "CK"
+    body["entries"] = body["entries"][:3]
+    preliminary = [dict(s, round="SK") for s in body["sheets"]] + [
+        {"round": "SK", "entry": "E5", "judge": 7, "points": {"HT": "10", "ND": "10"}}]
+    final = [dict(s, round="CK") for s in body["sheets"] if s["entry"] in ("E1", "E2", "E3")]
+    body["sheets"] = preliminary + final
+    return body
+
+
+def test_with_rounds_the_minutes_count_every_entry_read_and_the_workbook_has_each_rounds_judges():
+    snapshot = build_snapshot(two_rounds())
+    text = text_of(build_minutes(snapshot, PAPERWORK))
+    assert "Ban Giám khảo đã chấm 5 tác phẩm dự thi hợp lệ." in text
+    assert "Sơ khảo: 5 tác phẩm được chấm, 2 giám khảo, 9 phiếu chấm" in text
+    assert "Chung khảo: 3 tác phẩm được chấm, 2 giám khảo, 6 phiếu chấm" in text
+    book = build_ranking_book(snapshot, named=False)
+    assert book.header[10:] == ["Sơ khảo · J1", "Sơ khảo · J2", "Chung khảo · J1", "Chung khảo · J2"]
+    assert [r[1] for r in book.rows] == ["E1", "E2", "E3"]
+    assert [r[0] for r in book.sheet_rows].count("Sơ khảo") == 9
+
+
+def test_weighted_rounds_are_named_as_the_score_they_make():
+    snapshot = build_snapshot(two_rounds(final_weight="0.700", preliminary_weight="0.300"))
+    header = build_ranking_book(snapshot, named=False).header[5]
+    assert header == ("Điểm (kết hợp điểm các vòng theo trọng số: Sơ khảo × 0.3, Chung khảo × 0.7; "
+                      "mỗi vòng theo phương pháp của vòng đó)")
+
+
+def test_a_shared_tier_is_in_the_minutes_as_such():
+    body = inputs([])
+    body["tiers"][1]["share_ties"] = True
+    text = text_of(build_minutes(build_snapshot(body), PAPERWORK))
+    assert ("Các tác phẩm E2, E3 bằng điểm 80.00 (ranh giới Giải B / Giải C): cùng nhận giải theo quy "
+            "định đồng giải, số giải được tăng tương ứng.") in text
