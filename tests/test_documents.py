@@ -392,3 +392,31 @@ def test_the_other_documents_of_a_tie_settled_by_a_tie_breaker(runner, settled, 
         assert "Kèm theo Quyết định số 125/QĐ-BTC ngày 15 tháng 12 năm 2022" in text
     else:
         assert "Trần Văn An" not in text  # a C prize: no Bằng khen
+
+
+def test_the_paperwork_can_be_set_after_finalizing_and_the_documents_follow(runner, finalized_demo, tmp_path):
+    from contest.models import AuditEvent
+
+    good = tmp_path / "paperwork.toml"
+    good.write_text('[paperwork]\nminutes_number = "07/BB-BGK"\njury = [\n'
+                    '  { name = "Nguyễn Thị Thuỳ Dương", role = "Trưởng ban Giám khảo" },\n'
+                    '  { name = "Lê Văn Kiên" },\n]\n', encoding="utf-8")
+    result = invoke(runner, "paperwork", "dvk-2022", str(good))
+    assert result.exit_code == 0, result.output
+    assert "dvk-2022: paperwork set (2 jury members)" in result.output
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.paperwork")) is not None
+    doc = read_docx(export(runner, tmp_path, "dvk-2022", "minutes", "docx"))
+    text = docx_text(doc)
+    assert "Số: 07/BB-BGK" in text and "2. Lê Văn Kiên – Thành viên." in text
+    assert "Ban Giám khảo gồm 2 thành viên" in text
+    # The other settings of the example file are gone with the table that was replaced.
+    assert "Thời gian:" not in text
+
+    for content, message in (('name = "x"\n', "the file has no [paperwork] table"),
+                             ('[paperwork]\njury = "Ban Giám khảo"\n', "'jury' must be a list of tables")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(content, encoding="utf-8")
+        result = invoke(runner, "paperwork", "dvk-2022", str(bad))
+        assert result.exit_code != 0 and message in result.output
+    db.session.expire_all()
+    assert finalized_demo.paperwork["minutes_number"] == "07/BB-BGK"

@@ -65,3 +65,23 @@ def read_paperwork(data: dict[str, Any], read) -> dict[str, Any] | None:
                        "role": read.text(m, "role", ("paperwork.jury", n), required=False, limit=200)}
                       for n, m in enumerate(jury, 1)]
     return values
+
+
+NO_PAPERWORK = _l("the file has no [paperwork] table")
+
+
+def set_paperwork(contest, data: dict[str, Any], actor=None) -> dict[str, Any]:
+    """Replace the contest's `[paperwork]` with the file's: it changes no result, so a finalized
+    or published contest takes it too (audited). Raises SetupError and changes nothing when wrong."""
+    from contest.admin.setup import SetupError, SetupProblem, _Reader
+    from contest.audit import record
+
+    errors: list = []
+    values = read_paperwork(data, _Reader(errors))
+    if values is None and not errors:
+        errors.append(SetupProblem(NO_PAPERWORK))
+    if errors:
+        raise SetupError(errors)
+    contest.paperwork = values
+    record("contest.paperwork", contest=contest, actor=actor, target=contest.slug)
+    return values

@@ -39,4 +39,24 @@ def export(slug: str, what: str, fmt: str, out: Path) -> None:
     click.echo(f"{out}: {what} ({fmt}, {len(body)} bytes)")
 
 
-COMMANDS = (export,)
+@click.command("paperwork")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def paperwork(slug: str, file: Path) -> None:
+    """Set a contest's [paperwork] from a settings file (that table alone), finalized or not."""
+    from contest.admin.paperwork_settings import set_paperwork
+    from contest.admin.setup import SetupError, parse_contest_file
+    from contest.cli import _contest, _fail
+    from contest.extensions import db
+
+    contest = _contest(slug)
+    try:
+        set_paperwork(contest, parse_contest_file(file.read_bytes()))
+    except SetupError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"{slug}: paperwork set ({len(contest.paperwork['jury'])} jury members)")
+
+
+COMMANDS = (export, paperwork)
