@@ -192,6 +192,20 @@ def test_the_next_round_keeps_judges_off_their_conflicts(two_rounds, runner):
     assert not final & set(conflicted_pairs(two_rounds.contest, two_rounds.judges))
 
 
+def test_the_next_round_keeps_judges_off_entries_of_their_organization(two_rounds, runner):
+    two_rounds.score("SK", totals_by_code(two_rounds))
+    contest, judge = two_rounds.contest, two_rounds.judges[1]
+    contest.conflict_same_organization = True
+    judge.organization = "Hội Nông dân xã Tân Trào"  # every entry's organization
+    other = two_rounds.entries[1]
+    other.organization = "Báo Hải Phòng"
+    db.session.commit()
+    assert runner.invoke(args=["advance", two_rounds.slug]).exit_code == 0
+    db.session.expire_all()
+    # Judge 2 reads, of the four finalists, only the one from another organization.
+    assert [s.entry.code for s in two_rounds.sheets("CK") if s.judge_id == judge.id] == [other.code]
+
+
 def test_the_final_round_balances_k_judges_per_entry(app, make_contest, make_entry, make_user, runner):
     contest = make_contest(rounds=[{**ROUNDS[0], "per_entry": 1, "advance": {"top": 4}},
                                    {**ROUNDS[1], "per_entry": 2}])

@@ -3,7 +3,7 @@ one is found (the sheet is withdrawn and the entry goes to another judge)."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -51,9 +51,15 @@ def automatic_reason(contest: Contest, judge: User, submitted_by_id: int | None,
     return None
 
 
-def conflicted_pairs(contest: Contest, judges: Iterable[User]) -> set[tuple[int, int]]:
+# Entries looked up by id in one statement at most; more are read with their contest's.
+MAX_IDS = 500
+
+
+def conflicted_pairs(contest: Contest, judges: Iterable[User],
+                     entry_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
     """(entry id, judge id) for every judge in ``judges`` who may not read an entry of
-    ``contest``: the rules on the entries' data, and the conflicts declared and not lifted.
+    ``contest`` (of ``entry_ids`` only, when given): the rules on the entries' data, and
+    the conflicts declared and not lifted.
 
     Two queries, whatever the size: entries are looked up by the judge's account,
     e-mail, organization and district rather than compared pair by pair.
@@ -61,13 +67,15 @@ def conflicted_pairs(contest: Contest, judges: Iterable[User]) -> set[tuple[int,
     judges = list(judges)
     if not judges:
         return set()
+    where = [Entry.contest_id == contest.id]
+    if entry_ids is not None and len(entry_ids) <= MAX_IDS:
+        where.append(Entry.id.in_(list(entry_ids)))
     by_account: dict[int, list[int]] = {}
     by_email: dict[str, list[int]] = {}
     by_organization: dict[str, list[int]] = {}
     by_district: dict[str, list[int]] = {}
     for entry_id, submitted_by_id, email, organization, district in db.session.execute(
-        select(Entry.id, Entry.submitted_by_id, Entry.email, Entry.organization, Entry.district)
-        .where(Entry.contest_id == contest.id)
+        select(Entry.id, Entry.submitted_by_id, Entry.email, Entry.organization, Entry.district).where(*where)
     ):
         if submitted_by_id is not None:
             by_account.setdefault(submitted_by_id, []).append(entry_id)

@@ -263,7 +263,7 @@ def next_round_pairs(contest: Contest, round_: Round, panel: list[User], entry_i
     if not panel:
         raise JudgingError(_l("round %(round)s has no judges", round=round_.code))
     judge_ids = [u.id for u in panel]
-    excluded = conflicted_pairs(contest, panel)
+    excluded = conflicted_pairs(contest, panel, entry_ids)
     if round_.per_entry is None:
         return assign_every_judge(entry_ids, judge_ids, (), excluded)
     return assign_balanced(entry_ids, judge_ids, round_.per_entry, (), excluded)
