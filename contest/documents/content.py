@@ -14,16 +14,15 @@ from contest.domain.paperwork import (
     Paperwork,
     ProposalKind,
     Proposed,
-    RankingBook,
     Signer,
     build_annex,
     build_minutes,
     build_proposal,
-    build_ranking_book,
     one_line,
     proposal_reason,
     quoted,
 )
+from contest.domain.ranking_book import RankingBook, build_ranking_book
 from contest.extensions import db
 from contest.models import AuthorKind, AwardedTo, Certificate, CertificateStatus, Contest, DocumentKind
 from contest.results.snapshots import current_snapshot, snapshot_body

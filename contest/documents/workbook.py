@@ -5,7 +5,7 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from contest.domain.paperwork import RankingBook
+from contest.domain.ranking_book import RankingBook
 from contest.exporting import safe_cell
 
 # Columns wider than this wrap; a title is read in a wide column, a score in a narrow one.

@@ -1,8 +1,8 @@
 """The office's documents after finalizing, as plain content built from the results snapshot.
 
-The jury's minutes, the decision's annex, the commendation proposals and the
-ranking workbook are built here from the snapshot's JSON and the contest's
-paperwork settings alone, in Vietnamese administrative wording; the DOCX,
+The jury's minutes, the decision's annex and the commendation proposals are
+built here (the ranking workbook in ranking_book.py) from the snapshot's JSON
+and the contest's paperwork settings alone, in Vietnamese administrative wording; the DOCX,
 PDF and XLSX writers only lay this content out.
 """
 from __future__ import annotations
@@ -11,10 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from contest.domain.scoring import CriterionRule, format_score, judge_total
 from contest.domain.tiering import BY_ORGANIZER, SHARED
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -149,16 +147,16 @@ def _heading(paperwork: Paperwork, number: str) -> Heading:
                    place_date(paperwork.place, paperwork.date))
 
 
-def _contest_title(snapshot: Mapping[str, Any]) -> str:
+def contest_title(snapshot: Mapping[str, Any]) -> str:
     name = snapshot["contest"]["name"]
     return name if name.lower().startswith("cuộc thi") else f"Cuộc thi {name}"
 
 
-def _tier_names(snapshot: Mapping[str, Any]) -> dict[str, str]:
+def tier_name_map(snapshot: Mapping[str, Any]) -> dict[str, str]:
     return {t["code"]: t["name"] for t in snapshot["tiers"]}
 
 
-def _entries(snapshot: Mapping[str, Any]) -> dict[str, dict]:
+def entries_by_code(snapshot: Mapping[str, Any]) -> dict[str, dict]:
     return {e["code"]: e for e in snapshot["entries"]}
 
 
@@ -167,15 +165,15 @@ def round_label(name: str) -> str:
     return f"Vòng {name}" if name.isdigit() else name
 
 
-def _round_names(snapshot: Mapping[str, Any]) -> dict[str, str]:
+def round_name_map(snapshot: Mapping[str, Any]) -> dict[str, str]:
     return {r["code"]: round_label(r["name"]) for r in snapshot["rounds"]}
 
 
-def _criterion_names(snapshot: Mapping[str, Any]) -> dict[str, str]:
+def criterion_name_map(snapshot: Mapping[str, Any]) -> dict[str, str]:
     return {c["code"]: c["name"] for c in snapshot["criteria"]}
 
 
-def _authors(entry: Mapping[str, Any]) -> str:
+def authors_text(entry: Mapping[str, Any]) -> str:
     return ", ".join(entry["authors"])
 
 
@@ -186,7 +184,7 @@ def winners(snapshot: Mapping[str, Any]) -> list[dict]:
 
 def tie_sentence(snapshot: Mapping[str, Any], tie: Mapping[str, Any]) -> str:
     """How one tie was decided, in the minutes' words."""
-    tier_names = _tier_names(snapshot)
+    tier_names = tier_name_map(snapshot)
     tiers = " / ".join(tier_names.get(t, t) if t else "không đạt giải" for t in tie["tiers"])
     codes = tie["entries"]
     start = f"Các tác phẩm {', '.join(codes)} bằng điểm {tie['score']} (ranh giới {tiers})"
@@ -200,9 +198,9 @@ def tie_sentence(snapshot: Mapping[str, Any], tie: Mapping[str, Any]) -> str:
     kind, _, code = how.partition(":")
     values = ", ".join(f"{c}: {v if v is not None else '—'}" for c, v in zip(codes, tie["values"]))
     if kind == "criterion":
-        what = f"điểm tiêu chí “{_criterion_names(snapshot).get(code, code)}”"
+        what = f"điểm tiêu chí “{criterion_name_map(snapshot).get(code, code)}”"
     else:
-        what = f"điểm vòng “{_round_names(snapshot).get(code, code)}”"
+        what = f"điểm vòng “{round_name_map(snapshot).get(code, code)}”"
     return f"{start}: phân định theo {what}, cao hơn xếp trên ({values}); thứ tự {' > '.join(codes)}."
 
 
@@ -231,7 +229,7 @@ def _jury(paperwork: Paperwork, snapshot: Mapping[str, Any]) -> tuple[JuryMember
 
 
 def _winner_rows(snapshot: Mapping[str, Any], with_score: bool) -> Table:
-    entries, tier_names = _entries(snapshot), _tier_names(snapshot)
+    entries, tier_names = entries_by_code(snapshot), tier_name_map(snapshot)
     header = ("TT", "Mã", "Tên tác phẩm", "Tác giả", "Đơn vị")
     header += ("Điểm", "Giải") if with_score else ("Giải",)
     rows, groups = [], set()
@@ -245,7 +243,7 @@ def _winner_rows(snapshot: Mapping[str, Any], with_score: bool) -> Table:
             rows.append((f"{tier_names.get(current, current).upper()} ({count:02d} giải)",))
         order += 1
         entry = entries[placement["entry"]]
-        row = (str(order), entry["code"], entry["title"], _authors(entry), entry["organization"])
+        row = (str(order), entry["code"], entry["title"], authors_text(entry), entry["organization"])
         row += (placement["score"], tier_names.get(current, current)) if with_score else (
             tier_names.get(current, current),)
         rows.append(row)
@@ -253,7 +251,7 @@ def _winner_rows(snapshot: Mapping[str, Any], with_score: bool) -> Table:
 
 
 def _names(snapshot: Mapping[str, Any]) -> tuple[str, ...]:
-    entries = _entries(snapshot)
+    entries = entries_by_code(snapshot)
     return tuple(name for p in winners(snapshot) for name in entries[p["entry"]]["authors"])
 
 
@@ -279,7 +277,7 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
         sheets = sum(1 for s in snapshot["sheets"] if s["round"] == r["code"])
         method.append(f"{name}: {read.get(r['code'], 0)} tác phẩm được chấm, {judges} giám khảo, "
                       f"{sheets} phiếu chấm; điểm tác phẩm là {METHODS.get(r['method'], r['method'])}.")
-    ranked_round = _round_names(snapshot).get(snapshot["ranked_round"], snapshot["ranked_round"])
+    ranked_round = round_name_map(snapshot).get(snapshot["ranked_round"], snapshot["ranked_round"])
     method.append(f"Kết quả xếp hạng theo điểm {ranked_round} ({ranking_method(snapshot)}), "
                   f"làm tròn đến hai chữ số thập phân; "
                   f"{len(snapshot['ranking'])} tác phẩm được xếp hạng.")
@@ -287,8 +285,8 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
         names = []
         for breaker in snapshot["tie_breakers"]:
             kind, _, code = breaker.partition(":")
-            names.append(f"điểm tiêu chí “{_criterion_names(snapshot).get(code, code)}”" if kind == "criterion"
-                         else f"điểm vòng “{_round_names(snapshot).get(code, code)}”")
+            names.append(f"điểm tiêu chí “{criterion_name_map(snapshot).get(code, code)}”" if kind == "criterion"
+                         else f"điểm vòng “{round_name_map(snapshot).get(code, code)}”")
         method.append("Tác phẩm bằng điểm tại ranh giới giải được phân định lần lượt theo: "
                       + "; ".join(names) + "; sau đó do Ban Tổ chức quyết định.")
     # Every entry any judge read: in a contest with rounds, the preliminary's, not only the finalists.
@@ -319,7 +317,7 @@ def build_minutes(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document
                                  if snapshot.get("sha256") else "")))
     return Document(
         "minutes", _heading(paperwork, paperwork.minutes_number),
-        "BIÊN BẢN", ("Họp Ban Giám khảo", _contest_title(snapshot)),
+        "BIÊN BẢN", ("Họp Ban Giám khảo", contest_title(snapshot)),
         tuple(_drop_empty(sections)),
         tuple(Signer(m.role.upper(), m.name) for m in jury),
         _names(snapshot),
@@ -339,7 +337,7 @@ def build_annex(snapshot: Mapping[str, Any], paperwork: Paperwork) -> Document:
     decision += f" của {one_line(paperwork.issuer)}"
     return Document(
         "annex", _heading(paperwork, ""),
-        "PHỤ LỤC", ("DANH SÁCH TÁC GIẢ, TÁC PHẨM ĐẠT GIẢI", _contest_title(snapshot), f"({decision})"),
+        "PHỤ LỤC", ("DANH SÁCH TÁC GIẢ, TÁC PHẨM ĐẠT GIẢI", contest_title(snapshot), f"({decision})"),
         (Section("", (), _winner_rows(snapshot, with_score=False)),),
         (paperwork.signer,), _names(snapshot),
     )
@@ -364,11 +362,11 @@ def build_proposal(snapshot: Mapping[str, Any], paperwork: Paperwork,
             Table(("TT", "Tên tập thể, cá nhân", "Tập thể / Cá nhân", "Đơn vị", "Thành tích"), rows),
         ))
     if not sections:
-        sections.append(Section("", ("Không có văn bản khen thưởng nào do cấp khác cấp.",)))
+        sections.append(Section("", ("Không có văn bản khen thưởng nào do cơ quan khác ngoài Ban Tổ chức cấp cho các tác phẩm đạt giải.",)))
     return Document(
         "proposal", _heading(paperwork, ""),
         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        (f"Các tập thể, cá nhân đạt giải {_contest_title(snapshot)}",),
+        (f"Các tập thể, cá nhân đạt giải {contest_title(snapshot)}",),
         tuple(sections), (paperwork.signer,), tuple(names),
     )
 
@@ -385,116 +383,3 @@ def quoted(title: str) -> str:
 def proposal_reason(tier_name: str, entry_title: str) -> str:
     """Why a winner is proposed (the list's heading names the contest)."""
     return f"Đạt {tier_name} với tác phẩm {quoted(entry_title)}"
-
-
-# --- the ranking workbook ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JudgeColumn:
-    round: str
-    judge: int
-    label: str  # the judge's name, or J1…Jn
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """One counted sheet: a judge's points for an entry in a round, and their total."""
-
-    round: str
-    round_name: str
-    entry: str
-    judge: str
-    points: dict[str, Decimal]
-    total: str
-
-
-@dataclass
-class RankingBook:
-    """Every ranked entry with its rank, scores and tier; each judge's totals; every sheet."""
-
-    title: str
-    header: list[str]
-    rows: list[list[object]]
-    sheet_header: list[str]
-    sheet_rows: list[list[object]]
-
-
-def judge_labels(snapshot: Mapping[str, Any], named: bool) -> dict[int, str]:
-    """Judge id → how the workbook names them: their name, or J1…Jn in id order."""
-    judges = sorted(snapshot["judges"], key=lambda j: j["id"])
-    return {j["id"]: (j["name"] if named else f"J{n}") for n, j in enumerate(judges, 1)}
-
-
-def _rules(snapshot: Mapping[str, Any], round_code: str) -> list[CriterionRule]:
-    rubric = next(r["criteria"] for r in snapshot["rounds"] if r["code"] == round_code)
-    return [CriterionRule(c["code"], Decimal(c["max"]), Decimal(c["weight"]))
-            for c in snapshot["criteria"] if c["code"] in rubric]
-
-
-def build_ranking_book(snapshot: Mapping[str, Any], named: bool) -> RankingBook:
-    labels = judge_labels(snapshot, named)
-    entries, tier_names, round_names = _entries(snapshot), _tier_names(snapshot), _round_names(snapshot)
-    rounds = [r["code"] for r in snapshot["rounds"]]
-    rules = {code: _rules(snapshot, code) for code in rounds}
-    totals: dict[tuple[str, str, int], Fraction] = {}
-    sheet_rows: list[list[object]] = []
-    for sheet in snapshot["sheets"]:
-        points = {k: Decimal(v) for k, v in sheet["points"].items()}
-        total = judge_total(points, rules[sheet["round"]])
-        totals[(sheet["round"], sheet["entry"], sheet["judge"])] = total
-    judges_in = {code: sorted({j for (r, _, j) in totals if r == code}, key=lambda j: labels[j])
-                 for code in rounds}
-    if not named:
-        judges_in = {code: sorted(ids, key=lambda j: int(labels[j][1:])) for code, ids in judges_in.items()}
-    method = ranking_method(snapshot)
-    header = ["Hạng", "Mã", "Tên tác phẩm", "Tác giả", "Đơn vị", f"Điểm ({method})", "Điểm trung bình thô",
-              "Số phiếu", "Giải", "Bằng điểm: phân định theo"]
-    multi = len(rounds) > 1
-    for code in rounds:
-        header += [f"{round_names[code]} · {labels[j]}" if multi else labels[j] for j in judges_in[code]]
-    rows = []
-    ranked_round = snapshot["ranked_round"]
-    for placement in snapshot["ranking"]:
-        entry = entries[placement["entry"]]
-        mine = [t for (r, e, _), t in totals.items() if r == ranked_round and e == entry["code"]]
-        raw = format_score(sum(mine, Fraction(0)) / len(mine)) if mine else None
-        row: list[object] = [
-            placement["rank"], entry["code"], entry["title"], _authors(entry), entry["organization"],
-            _number(placement["score"]), _number(raw), placement["sheets"],
-            tier_names.get(placement["tier"], "") if placement["tier"] else "",
-            _decided(snapshot, placement["tie_decided_by"]),
-        ]
-        for code in rounds:
-            for j in judges_in[code]:
-                total = totals.get((code, entry["code"], j))
-                row.append(None if total is None else _number(format_score(total)))
-        rows.append(row)
-    criteria = [c["code"] for c in snapshot["criteria"]]
-    sheet_header = ["Vòng", "Mã", "Giám khảo"] + [
-        f"{c['code']} – {c['name']} (tối đa {Decimal(c['max']).normalize():f})" for c in snapshot["criteria"]
-    ] + ["Tổng điểm"]
-    order = {p["entry"]: n for n, p in enumerate(snapshot["ranking"])}
-    for sheet in sorted(snapshot["sheets"], key=lambda s: (rounds.index(s["round"]) if s["round"] in rounds else 0,
-                                                           order.get(s["entry"], len(order)), labels[s["judge"]])):
-        total = totals[(sheet["round"], sheet["entry"], sheet["judge"])]
-        sheet_rows.append([round_names.get(sheet["round"], sheet["round"]), sheet["entry"], labels[sheet["judge"]]]
-                          + [_number(sheet["points"].get(c)) for c in criteria] + [_number(format_score(total))])
-    return RankingBook(_contest_title(snapshot), header, rows, sheet_header, sheet_rows)
-
-
-def _number(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def _decided(snapshot: Mapping[str, Any], how: str | None) -> str:
-    if not how:
-        return ""
-    if how == SHARED:
-        return "đồng giải"
-    if how == BY_ORGANIZER:
-        return "quyết định của Ban Tổ chức"
-    kind, _, code = how.partition(":")
-    if kind == "criterion":
-        return f"tiêu chí {_criterion_names(snapshot).get(code, code)}"
-    return f"vòng {_round_names(snapshot).get(code, code)}"

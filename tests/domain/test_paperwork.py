@@ -16,10 +16,10 @@ from contest.domain.paperwork import (
     build_annex,
     build_minutes,
     build_proposal,
-    build_ranking_book,
     long_date,
     place_date,
 )
+from contest.domain.ranking_book import build_ranking_book
 from contest.domain.snapshot import build_snapshot
 
 WINNER = unicodedata.normalize("NFC", "Nguyễn Thị Thuỳ Dương")
@@ -164,7 +164,8 @@ def test_the_proposal_names_who_and_why_for_each_outside_issuer(settled):
     assert section.paragraphs == ("Tổng số: 02 (01 tập thể, 01 cá nhân).",)
     assert section.table.rows[0] == ("1", WINNER, "Cá nhân", "Hội Nông dân xã Tân Trào", "Đạt Giải A …")
     assert section.table.rows[1][2] == "Tập thể"
-    assert build_proposal(settled, PAPERWORK, []).sections[0].paragraphs
+    assert build_proposal(settled, PAPERWORK, []).sections[0].paragraphs == (
+        "Không có văn bản khen thưởng nào do cơ quan khác ngoài Ban Tổ chức cấp cho các tác phẩm đạt giải.",)
 
 
 def test_the_ranking_book_has_every_entry_with_judges_numbered_or_named(settled):
