@@ -340,3 +340,80 @@ def test_the_representative_is_asked_only_for_a_collective(live_server, browser,
     assert not page.locator("input[name=representative]").is_visible()
     with app.app_context():
         assert db.session.scalar(select(Entry.representative)) == "Lê Thị Bình"
+
+
+def test_the_print_batch_page_follows_the_job_and_then_offers_the_file(live_server, browser, monkeypatch,
+                                                                     tmp_path):
+    """A background batch in chunks of 10: the bar moves as the worker reports, then the link shows."""
+    import threading
+
+    from contest.certificates import batches
+    from contest.certificates.services import document_kind
+    from contest.demo import load_demo
+    from contest.jobs import jobs
+    from contest.models import AwardedTo, DocumentKind
+    from contest.results.services import compute_ranking, finalize, resolve_tie
+
+    app, base = live_server
+    app.config.update(CERTIFICATE_BATCH_CHUNK=10)
+    with app.app_context():
+        load_demo(entries=40, judges=4, seed=2022)
+        contest = db.session.scalar(select(Contest).where(Contest.slug == "dvk-2022"))
+        contest.documents.append(DocumentKind(
+            code="TG", title="Giấy chứng nhận", awarded_to=AwardedTo.PARTICIPATION,
+            issuer="Ban Tổ chức cuộc thi", preamble="Ban Tổ chức cuộc thi chứng nhận tác giả",
+            signer_title="TM. Ban Tổ chức\nTrưởng ban", signer_name="Lê Trí Vũ",
+            number_format="{seq:04d}/TG-BTC"))
+        db.session.flush()
+        for tie in compute_ranking(contest).ties:
+            resolve_tie(contest, tie.codes, "Bốc thăm", actor=None)
+        finalize(contest, actor=None)
+        job = batches.start_batch(document_kind(contest, "TG"), actor=None)
+        db.session.commit()
+        job_url = f"{base}/c/dvk-2022/organize/certificates/jobs/{job.id}"
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/lang/en")
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "bantochuc@dvk2022.vn")
+    page.fill("input[name=password]", "bantochuc2022")
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(job_url)
+    meter = page.locator("[role=progressbar]")
+    assert meter.get_attribute("aria-valuenow") == "0" and meter.get_attribute("aria-valuemax") == "40"
+    assert "waiting for a worker" in page.inner_text("#batch-job")
+
+    # Each chunk's progress stays a little longer than the page's one-second poll.
+    report = batches.report_progress
+
+    def slow_report(job, done):
+        report(job, done)
+        time.sleep(1.3)
+
+    monkeypatch.setattr(batches, "report_progress", slow_report)
+
+    def work():
+        with app.app_context():
+            jobs.run_pending()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    seen = []
+    try:
+        link = page.locator("[data-download]")
+        deadline = time.monotonic() + 60
+        while "d-none" in (link.get_attribute("class") or "") and time.monotonic() < deadline:
+            value = int(meter.get_attribute("aria-valuenow"))
+            if not seen or seen[-1] != value:
+                seen.append(value)
+            page.wait_for_timeout(200)
+    finally:
+        worker.join()
+    assert seen == sorted(seen) and any(0 < value < 40 for value in seen), seen
+    assert meter.get_attribute("aria-valuenow") == "40"
+    assert "bg-success" in page.locator("[data-bar]").get_attribute("class")
+    assert "done" in page.inner_text("#batch-job")
+    page.screenshot(path=str(tmp_path / "batch-job.png"))
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")

@@ -310,18 +310,21 @@ def render_certificates(
             design_index[design_of(view)] = len(first_of_design)
             first_of_design.append(view)
     stock = views[0].design.mode == "stock"
-    designs = [] if stock else [render_document([view], static_dir, "design") for view in first_of_design]
+
+    def render_designs() -> list[bytes]:
+        return [] if stock else [render_document([view], static_dir, "design") for view in first_of_design]
 
     processes = worker_count(len(views)) if workers is None else min(workers, len(views))
     size = -(-len(views) // max(processes, 1))
     chunks = [list(views[i:i + size]) for i in range(0, len(views), size)]
     work = render_text_layer if stock else text_part
     if len(chunks) == 1:
-        parts = [work(views, static_dir)]
+        designs, parts = render_designs(), [work(views, static_dir)]
     else:
-        # This process lays out the first part while workers start and lay out the others.
+        # This process lays out the designs and the first part while workers start and lay out the others.
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=_worker_context()) as pool:
             others = [pool.submit(work, chunk, static_dir) for chunk in chunks[1:]]
+            designs = render_designs()
             parts = [work(chunks[0], static_dir)] + [f.result() for f in others]
     from contest.certificates.assembly import QrPlace, assemble_strips, join_pdfs
 
