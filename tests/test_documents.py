@@ -113,6 +113,7 @@ def test_the_ranking_workbook_of_the_demo(runner, finalized_demo, tmp_path):
     book = read_workbook(export(runner, tmp_path, "dvk-2022", "ranking", "xlsx"))
     ranking, sheets = book["Xếp hạng"], book["Phiếu chấm"]
     assert ranking.freeze_panes == "A2" and sheets.freeze_panes == "A2"
+    assert ranking.row_dimensions[1].height == 48  # the wrapped header has room
     rows = list(ranking.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert ranking.auto_filter.ref == f"A1:{ranking.cell(1, len(header)).column_letter}{len(rows)}"

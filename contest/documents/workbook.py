@@ -11,6 +11,7 @@ from contest.exporting import safe_cell
 # Columns wider than this wrap; a title is read in a wide column, a score in a narrow one.
 MAX_WIDTH = 60
 MIN_WIDTH = 6
+HEADER_HEIGHT = 48  # points
 
 
 def _text(value: object) -> object:
@@ -35,6 +36,8 @@ def _fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) 
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00"
     sheet.freeze_panes = "A2"
+    # Room for a header wrapped onto three lines (not every spreadsheet fits the height itself).
+    sheet.row_dimensions[1].height = HEADER_HEIGHT
     last = get_column_letter(len(header))
     sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     for number, title in enumerate(header, 1):
