@@ -351,23 +351,14 @@ def test_the_print_batch_page_follows_the_job_and_then_offers_the_file(live_serv
     from contest.certificates.services import document_kind
     from contest.demo import load_demo
     from contest.jobs import jobs
-    from contest.models import AwardedTo, DocumentKind
-    from contest.results.services import compute_ranking, finalize, resolve_tie
+    from tests.test_certificate_batches import finalize_with_participation
 
     app, base = live_server
     app.config.update(CERTIFICATE_BATCH_CHUNK=10)
     with app.app_context():
         load_demo(entries=40, judges=4, seed=2022)
         contest = db.session.scalar(select(Contest).where(Contest.slug == "dvk-2022"))
-        contest.documents.append(DocumentKind(
-            code="TG", title="Giấy chứng nhận", awarded_to=AwardedTo.PARTICIPATION,
-            issuer="Ban Tổ chức cuộc thi", preamble="Ban Tổ chức cuộc thi chứng nhận tác giả",
-            signer_title="TM. Ban Tổ chức\nTrưởng ban", signer_name="Lê Trí Vũ",
-            number_format="{seq:04d}/TG-BTC"))
-        db.session.flush()
-        for tie in compute_ranking(contest).ties:
-            resolve_tie(contest, tie.codes, "Bốc thăm", actor=None)
-        finalize(contest, actor=None)
+        finalize_with_participation(contest)
         job = batches.start_batch(document_kind(contest, "TG"), actor=None)
         db.session.commit()
         job_url = f"{base}/c/dvk-2022/organize/certificates/jobs/{job.id}"

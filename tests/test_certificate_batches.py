@@ -19,20 +19,25 @@ from tests.test_certificates import LONG_TITLE
 CERTIFICATES = "/c/dvk-2022/organize/certificates"
 
 
-@pytest.fixture
-def participation_demo(demo_contest):
-    """The demo with a participation certificate for every entry (40), finalized."""
+def finalize_with_participation(contest) -> None:
+    """Give ``contest`` a participation certificate (TG) for every entry and finalize it."""
     from contest.results.services import compute_ranking, finalize, resolve_tie
 
-    demo_contest.documents.append(DocumentKind(
+    contest.documents.append(DocumentKind(
         code="TG", title="Giấy chứng nhận", awarded_to=AwardedTo.PARTICIPATION,
         issuer="Ban Tổ chức cuộc thi", preamble="Ban Tổ chức cuộc thi chứng nhận tác giả",
         signer_title="TM. Ban Tổ chức\nTrưởng ban", signer_name="Lê Trí Vũ",
         number_format="{seq:04d}/TG-BTC"))
     db.session.flush()
-    for tie in compute_ranking(demo_contest).ties:
-        resolve_tie(demo_contest, tie.codes, "Bốc thăm", actor=None)
-    finalize(demo_contest, actor=None)
+    for tie in compute_ranking(contest).ties:
+        resolve_tie(contest, tie.codes, "Bốc thăm", actor=None)
+    finalize(contest, actor=None)
+
+
+@pytest.fixture
+def participation_demo(demo_contest):
+    """The demo with a participation certificate for every entry (40), finalized."""
+    finalize_with_participation(demo_contest)
     db.session.commit()
     return demo_contest
 
