@@ -9,8 +9,10 @@ The database is emptied (--reset) and filled with the demo contest (380 entries;
 with --clients clients on keep-alive connections:
 
   static   GET /static/css/app.css         (what the same workers serve at best)
+  login    GET /auth/login                 (the yardstick of the aims: a small page)
   score    GET a judge's score page        (each client logged in as a judge)
-  ranking  GET the organizer's ranking
+  sheets   GET a judge's sheet list        (the judge's own sheets in the open round)
+  ranking  GET the organizer's ranking     (its first page, under the round's method)
   mixed    the judges submit corrected score sheets (GET the page, POST the form)
            while --organizers organizers open the ranking
 
@@ -145,15 +147,17 @@ def prepare(database_url: str, judges: int, entries: int, reset: bool) -> dict:
         rows = db.session.execute(
             select(User.email, Entry.code).join(Assignment, Assignment.judge_id == User.id)
             .join(Entry, Entry.id == Assignment.entry_id)
-            .where(Entry.contest_id == contest.id).order_by(User.email, Entry.code)).all()
+            .where(Entry.contest_id == contest.id, Assignment.round_id == contest.current_round.id)
+            .order_by(User.email, Entry.code)).all()
         sheets: dict[str, list[str]] = {}
         for email, code in rows:
             sheets.setdefault(email, []).append(code)
+        round_id = contest.current_round.id
         db.engine.dispose()
-    return {"app": app, "sheets": sheets}
+    return {"app": app, "sheets": sheets, "round_id": round_id}
 
 
-def read_back(app, saved: dict) -> tuple[int, int]:
+def read_back(app, saved: dict, round_id: int) -> tuple[int, int]:
     """(sheets checked, lost writes): the database against each judge's last saved values."""
     from sqlalchemy import select
 
@@ -166,7 +170,7 @@ def read_back(app, saved: dict) -> tuple[int, int]:
             rows = db.session.execute(
                 select(Criterion.id, Score.points).join(Score.criterion).join(Score.assignment)
                 .join(Entry, Entry.id == Assignment.entry_id).join(User, User.id == Assignment.judge_id)
-                .where(User.email == email, Entry.code == code)).all()
+                .where(User.email == email, Entry.code == code, Assignment.round_id == round_id)).all()
             stored = {f"points_{cid}": format(points.normalize(), "f") for cid, points in rows}
             if stored != values:
                 lost += 1
@@ -239,10 +243,14 @@ def main() -> None:
 
         pool = [(Client(args.port), None) for _ in range(args.clients)]
         walls["static"] = run_phase(pool, loop("static", lambda _: "/static/css/app.css"), args.seconds)
+        login_pool = [(Client(args.port), None) for _ in range(args.clients)]
+        walls["login"] = run_phase(login_pool, loop("login", lambda _: "/auth/login"), args.seconds)
         judges_pool = [judge_clients[i % len(judge_clients)] for i in range(args.clients)]
         score_paths = {email: f"/c/{SLUG}/judge/{sheets[email][0]}" for email in judges}
         walls["score"] = run_phase(judges_pool[:len(judge_clients)],
                                    loop("score", lambda email: score_paths[email]), args.seconds)
+        walls["sheets"] = run_phase(judges_pool[:len(judge_clients)],
+                                    loop("sheets", lambda _: f"/c/{SLUG}/judge/"), args.seconds)
         ranking_pool = [(logged_in("bantochuc@dvk2022.vn", "bantochuc2022"), None)
                         for _ in range(args.clients)]
         walls["ranking"] = run_phase(ranking_pool, loop("ranking", lambda _: f"/c/{SLUG}/organize/ranking"),
@@ -288,20 +296,24 @@ def main() -> None:
         server.wait(timeout=30)
         shutil.rmtree(instance, ignore_errors=True)
 
-    checked, lost = read_back(fixture["app"], saved)
+    checked, lost = read_back(fixture["app"], saved, fixture["round_id"])
     static_rate = len(tally.times.get("static", [])) / walls["static"]
+    login_rate = len(tally.times.get("login", [])) / walls["login"]
     print(f"\nMachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; gunicorn "
           f"{args.workers} workers × {args.threads} thread(s); {args.judges} judges, {args.entries} entries; "
           f"{args.seconds:.0f} s per phase\n")
-    print("| phase | requests | errors | per second | vs static | median (ms) | p95 (ms) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name in ("static", "score", "ranking", "mixed: score page", "mixed: save sheet", "mixed: ranking"):
+    print("| phase | requests | errors | per second | vs static | vs login | median (ms) | p95 (ms) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in ("static", "login", "score", "sheets", "ranking", "mixed: score page", "mixed: save sheet",
+                 "mixed: ranking"):
         times = tally.times.get(name, [])
         wall = walls[name.split(":")[0]]
         rate = len(times) / wall
-        share = f"{rate / static_rate:.0%}" if name in ("score", "ranking") else ""
+        single = name in ("login", "score", "sheets", "ranking")
+        share = f"{rate / static_rate:.0%}" if single else ""
+        vs_login = f"{rate / login_rate:.0%}" if single and name != "login" else ""
         median = statistics.median(times) * 1000 if times else 0
-        print(f"| {name} | {len(times)} | {tally.errors.get(name, 0)} | {rate:.1f} | {share} | "
+        print(f"| {name} | {len(times)} | {tally.errors.get(name, 0)} | {rate:.1f} | {share} | {vs_login} | "
               f"{median:.0f} | {p95(times) * 1000:.0f} |")
     print(f"\nSheets saved in the mixed phase and read back: {checked}; lost writes: {lost}")
     if sum(tally.errors.values()) or lost:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import Integer, case, func, select, type_coerce
+from sqlalchemy import Integer, case, func, literal, select, type_coerce
 
 from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_methods, spread_limit
 from contest.domain.aggregation import Score as ScoreValue
@@ -75,7 +75,10 @@ class RoundSheets:
         ids = [c.id for c in criteria]
         kept = [c for c in criteria if c.code in criterion_codes]
         raw = type_coerce(Score.points, Integer)
-        points = raw * type_coerce(Criterion.weight, Integer)
+        # Each criterion's weight (thousandths) written into the query: no join with criteria.
+        weight = (case({c.id: int(c.weight * 1000) for c in criteria}, value=Score.criterion_id, else_=0)
+                  if criteria else literal(0))
+        points = raw * weight
         rows = db.session.execute(
             select(Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
                    func.count(Score.id), func.coalesce(func.sum(points), 0),
@@ -83,7 +86,6 @@ class RoundSheets:
                      for c in kept))
             .select_from(Assignment)
             .outerjoin(Score, (Score.assignment_id == Assignment.id) & Score.criterion_id.in_(ids))
-            .outerjoin(Criterion, Criterion.id == Score.criterion_id)
             .where(Assignment.round_id == round_.id)
             .group_by(Assignment.id)
         ).all()
