@@ -114,6 +114,10 @@ def test_the_ranking_workbook_of_the_demo(runner, finalized_demo, tmp_path):
     ranking, sheets = book["Xếp hạng"], book["Phiếu chấm"]
     assert ranking.freeze_panes == "A2" and sheets.freeze_panes == "A2"
     assert ranking.row_dimensions[1].height == 48  # the wrapped header has room
+    for sheet in (ranking, sheets):  # printed on A4 landscape, two pages wide, titles repeated
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 2
+        assert sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$A:$B"
     rows = list(ranking.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert ranking.auto_filter.ref == f"A1:{ranking.cell(1, len(header)).column_letter}{len(rows)}"

@@ -50,6 +50,20 @@ def _fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) 
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _print_setup(sheet) -> None:
+    """Printed as an office prints a list: A4 landscape, at most two pages wide (a jury of
+    seven over two rounds is 14 judges' columns: one page would shrink them past reading),
+    the header row and the rank and code again on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 2
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "A:B"
+    sheet.print_options.gridLines = True
+
+
 def ranking_xlsx(book: RankingBook) -> bytes:
     """The workbook: "Xếp hạng" (one row per entry), "Phiếu chấm" (one row per sheet)."""
     from openpyxl import Workbook
@@ -60,6 +74,8 @@ def ranking_xlsx(book: RankingBook) -> bytes:
     _fill_sheet(ranking, book.header, book.rows)
     sheets = workbook.create_sheet("Phiếu chấm")
     _fill_sheet(sheets, book.sheet_header, book.sheet_rows)
+    for sheet in (ranking, sheets):
+        _print_setup(sheet)
     workbook.properties.title = book.title
     out = io.BytesIO()
     workbook.save(out)
