@@ -155,3 +155,17 @@ def test_drawing_a_chart_leaves_imports_as_they_were():
     charts.histogram([(1, 50.0, 55.0)], [], "n", "x-caption")
     with pytest.raises(ImportError):
         importlib.import_module("a_module_nobody_installed")
+
+
+@pytest.mark.parametrize("count", [2, 3, 4, 5, 7, 8, 9, 11, 150])
+def test_a_box_drawn_from_its_stand_in_is_the_box_of_every_value(count):
+    """The progress page hands pygal eight numbers per box, not every total: the same box."""
+    import random
+
+    from pygal.graph.box import Box
+
+    from contest.charts import box_stand_in
+
+    values = [round(random.Random(count).uniform(40, 100), 2) for _ in range(count)]
+    assert Box._box_points(box_stand_in(values)) == Box._box_points(values)
+    assert box_stand_in([71.5]) == [71.5] and box_stand_in([]) == []
