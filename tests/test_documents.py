@@ -425,3 +425,22 @@ def test_the_paperwork_can_be_set_after_finalizing_and_the_documents_follow(runn
         assert result.exit_code != 0 and message in result.output
     db.session.expire_all()
     assert finalized_demo.paperwork["minutes_number"] == "07/BB-BGK"
+
+
+def test_a_title_that_wraps_gets_a_row_tall_enough_to_print(runner, finalized_demo, tmp_path):
+    from contest.documents.workbook import LINE_HEIGHT, MAX_WIDTH
+
+    book = read_workbook(export(runner, tmp_path, "dvk-2022", "ranking", "xlsx"))
+    ranking = book["Xếp hạng"]
+    header = [c.value for c in ranking[1]]
+    title = header.index("Tên tác phẩm") + 1
+    tall = 0
+    for row in range(2, ranking.max_row + 1):
+        text = ranking.cell(row, title).value or ""
+        height = ranking.row_dimensions[row].height
+        if len(text) > MAX_WIDTH - 2:
+            assert height is not None and height >= 2 * LINE_HEIGHT, (row, text)
+            tall += 1
+        else:
+            assert height is None, (row, text)
+    assert tall > 0, "the demo has titles longer than a column"

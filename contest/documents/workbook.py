@@ -12,6 +12,15 @@ from contest.exporting import safe_cell
 MAX_WIDTH = 60
 MIN_WIDTH = 6
 HEADER_HEIGHT = 48  # points
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+
+
+def _lines(value: object) -> int:
+    """How many lines a value wraps onto in a column MAX_WIDTH characters wide."""
+    if value is None:
+        return 1
+    text = str(value)
+    return sum(max(1, -(-len(part) // (MAX_WIDTH - 2))) for part in text.split("\n"))
 
 
 def _text(value: object) -> object:
@@ -40,14 +49,26 @@ def _fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) 
     sheet.row_dimensions[1].height = HEADER_HEIGHT
     last = get_column_letter(len(header))
     sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    wrapped: list[int] = []
+    top = Alignment(vertical="top")
     for number, title in enumerate(header, 1):
         longest = max([len(str(r[number - 1])) for r in rows if r[number - 1] is not None] or [0])
         # The header wraps onto two or three lines; the values decide the width.
         width = max(MIN_WIDTH, min(MAX_WIDTH, max(longest, min(len(title), 18)) + 2))
         sheet.column_dimensions[get_column_letter(number)].width = width
         if width == MAX_WIDTH:
+            wrapped.append(number)
             for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # A row as tall as its longest wrapped cell: not every spreadsheet (LibreOffice among
+    # them) fits the height itself, and a printed list must not print lines over lines.
+    for index, row in enumerate(rows, start=2):
+        lines = max([_lines(row[n - 1]) for n in wrapped] or [1])
+        if lines > 1:
+            sheet.row_dimensions[index].height = LINE_HEIGHT * lines
+            for number, cell in enumerate(sheet[index], start=1):
+                if number not in wrapped:  # the row's other cells read from its top line
+                    cell.alignment = top
 
 
 def _print_setup(sheet) -> None:
