@@ -31,19 +31,12 @@ def _set_font(style, size: float) -> None:
 
 def _paragraph(container, text: str = "", bold: bool = False, italic: bool = False, underline: bool = False,
                align: str = "left", size: float | None = None, space_after: float = 0):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     paragraph = container.add_paragraph()
-    paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-    paragraph.paragraph_format.space_after = Pt(space_after)
+    _style_paragraph(paragraph, text, bold=bold, italic=italic, underline=underline, align=align, size=size,
+                     space_after=space_after)
     paragraph.paragraph_format.space_before = Pt(0)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        if size:
-            run.font.size = Pt(size)
     return paragraph
 
 
@@ -61,13 +54,13 @@ def _cell_text(cell, lines, **style) -> None:
 
 
 def _style_paragraph(paragraph, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
-                     align: str = "center", size: float | None = None) -> None:
+                     align: str = "center", size: float | None = None, space_after: float = 0) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                           "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-    paragraph.paragraph_format.space_after = Pt(0)
+                           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    paragraph.paragraph_format.space_after = Pt(space_after)
     if text:
         run = paragraph.add_run(text)
         run.bold, run.italic, run.underline = bold, italic, underline
