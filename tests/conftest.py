@@ -39,8 +39,21 @@ def _schema():
 
 
 def _empty_tables() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    """Leave the database as a new one: no rows, and every id starting at 1 again.
+
+    DELETE, children before parents, rather than TRUNCATE: a test leaves a few rows,
+    and TRUNCATE's new files for every table cost ~60 ms a test where this costs a few."""
+    deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+    if ON_POSTGRES:
+        # One round trip; last_value is NULL for a sequence never drawn from.
+        db.session.execute(text("; ".join(deletes)))
+        db.session.execute(text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+            " FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+    else:
+        # SQLite numbers a new row after the largest id left, so an empty table starts at 1.
+        for delete in deletes:
+            db.session.execute(text(delete))
     db.session.commit()
 
 
