@@ -79,6 +79,7 @@ def _fail(errors: list[object]) -> None:
 def demo(entries: int, judges: int, seed: int) -> None:
     """Load the seed contest dvk-2022 with accounts, entries and complete scores."""
     from contest.demo import DemoError, load_demo
+    from contest.mail import absolute_url
 
     if entries < 1 or judges < 3:
         raise click.BadParameter("at least 1 entry and 3 judges")
@@ -88,7 +89,8 @@ def demo(entries: int, judges: int, seed: int) -> None:
         _fail([exc])
     db.session.commit()
     click.echo(f"Demo contest dvk-2022: {entries} entries, {judges} judges, scores complete.")
-    click.echo("Log in at http://127.0.0.1:5000/auth/login with:")
+    # The site's own address (scripts/demo sets PUBLIC_BASE_URL to the port it serves on).
+    click.echo(f"Log in at {absolute_url('auth.login')} with:")
     for role, email, password in logins:
         click.echo(f"  {role:<10} {email:<32} {password}")
 

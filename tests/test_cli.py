@@ -79,6 +79,15 @@ def test_demo_loads_the_seed_contest_and_prints_the_logins(runner):
     assert all(r["complete"] for r in records)
 
 
+def test_the_demo_prints_the_login_address_of_the_site_it_serves(runner, app):
+    # scripts/demo serves on $PORT and sets PUBLIC_BASE_URL to http://127.0.0.1:$PORT.
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5300/"
+    result = invoke(runner, "demo", "--entries", "3", "--judges", "3")
+    assert result.exit_code == 0, result.output
+    assert "Log in at http://127.0.0.1:5300/auth/login with:" in result.output
+    assert ":5000" not in result.output
+
+
 def test_running_the_demo_again_adds_nothing(runner):
     assert invoke(runner, "demo", "--entries", "30", "--judges", "4").exit_code == 0
     before = counts()
