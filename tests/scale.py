@@ -5,10 +5,11 @@ import random
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from contest.auth.services import upsert_user
 from contest.extensions import db
+from contest.judging.sheet_totals import points_units, weight_units
 from contest.models import (
     Assignment,
     AuthorKind,
@@ -55,5 +56,12 @@ def bulk_judge(contest: Contest, entries: int, judges: int, per_entry: int = 3,
                    points=Decimal(rng.randint(0, int(c.max_points) * 2)) / 2)
               for a in sheet_ids[:cut] for c in contest.criteria]
     db.session.execute(insert(Score), scores)
+    # Each sheet's stored total, as the score form would leave it.
+    weights = {c.id: weight_units(c) for c in contest.criteria}
+    totals: dict[int, int] = {}
+    for s in scores:
+        totals[s["assignment_id"]] = (totals.get(s["assignment_id"], 0)
+                                      + points_units(s["points"]) * weights[s["criterion_id"]])
+    db.session.execute(update(Assignment), [dict(id=a, total=t, scored=len(weights)) for a, t in totals.items()])
     db.session.commit()
     return list(db.session.scalars(select(User).where(User.id.in_([u.id for u in panel]))))

@@ -159,3 +159,22 @@ def test_the_search_keys_of_existing_entries_are_filled_in(migrated_app):
     flask_migrate.downgrade(revision="0012")
     assert db.session.execute(text("SELECT count(*) FROM entry_authors")).scalar() == 1
     db.session.remove()
+
+
+def test_the_totals_of_existing_sheets_are_filled_in(migrated_app):
+    """Sheets scored before they kept their totals get them, summed over their round's rubric."""
+    from contest.demo import load_demo
+
+    flask_migrate.upgrade()
+    load_demo(entries=12, judges=4, seed=7)
+    db.session.commit()
+    query = text("SELECT id, total, scored FROM assignments ORDER BY id")
+    kept = db.session.execute(query).all()
+    assert len(kept) > 12 and all(scored == 3 and total > 0 for _, total, scored in kept)
+    db.session.remove()
+    flask_migrate.downgrade(revision="0014")
+    assert db.session.execute(text("SELECT count(*) FROM scores")).scalar() == 3 * len(kept)
+    db.session.remove()
+    flask_migrate.upgrade()
+    assert db.session.execute(query).all() == kept
+    db.session.remove()

@@ -20,6 +20,7 @@ from contest.certificates.designs import save_printers, set_design
 from contest.domain.numbering import FormatProblem, NumberFormatError, validate_number_format
 from contest.domain.points import DEFAULT_STEP, STEPS
 from contest.extensions import db
+from contest.judging.sheet_totals import refresh_changed_rubrics, rubric_weights
 from contest.models import (
     AwardedTo,
     Category,
@@ -368,6 +369,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
 
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     created = contest is None
+    weights_before = {} if created else rubric_weights(contest)
     if created:
         contest = Contest(slug=slug, entry_seq=0)
         db.session.add(contest)
@@ -406,6 +408,7 @@ def apply_contest_settings(data: dict[str, Any], actor: User | None = None) -> C
     elif not contest.rounds:
         contest.rounds.append(default_round(clean(data.get("round_name", ""))))
     db.session.flush()
+    refresh_changed_rubrics(contest, weights_before)
     tiers_by_code = {t.code: t for t in contest.tiers}
     _sync(contest.documents, DocumentKind, [(d["code"], d) for d in documents],
           lambda obj, row, pos: _set(obj, **{k: v for k, v in row[1].items() if k not in ("tiers", "design")},

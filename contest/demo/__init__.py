@@ -20,6 +20,7 @@ from contest.auth.services import upsert_user, user_by_email
 from contest.extensions import db
 from contest.judging.history import SheetSnapshot, record_change
 from contest.judging.rounds import close_round
+from contest.judging.sheet_totals import store_sheet_total
 from contest.judging.services import assign_judges, start_judging
 from contest.models import (
     Assignment,
@@ -251,17 +252,19 @@ def _score_everything(contest: Contest, seed: int) -> None:
     # afresh, side by side on a shortlist, and agrees more closely.
     suffix, spread = ("", 0.08) if round_.is_first else (f"-{round_.code}", 0.03)
     now = contest.closes_at + timedelta(days=10 * round_.number)
+    rubric = round_.rubric
     for a in assignments:
         # The same entry gets a similar quality from every judge, like real readers;
         # seeds use codes and e-mails, not database ids, so every database agrees.
         quality = random.Random(f"{seed}-{codes[a.entry_id]}").uniform(0.45, 0.95)  # nosec B311 # demo data
         rng = random.Random(f"{seed}-{codes[a.entry_id]}-{emails[a.judge_id]}{suffix}")  # nosec B311 # demo data
         given = {}
-        for criterion in round_.rubric:
+        for criterion in rubric:
             share = min(1.0, max(0.0, quality + rng.uniform(-spread, spread)))
             given[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
             a.scores.append(Score(criterion_id=criterion.id, max_points=criterion.max_points,
                                   points=given[criterion.id]))
+        store_sheet_total(a, rubric)
         a.submitted_at = now
         record_change(a, SheetSnapshot.of(None), SheetSnapshot(given, "", "submitted"),
                       ScoreSource.SHEET, actor=a.judge).created_at = now

@@ -17,6 +17,7 @@ from contest.domain.progress import percent
 from contest.extensions import db
 from contest.judging.conflicts import conflict_of, conflicted_pairs
 from contest.judging.history import SheetSnapshot, lock_sheet, record_change
+from contest.judging.sheet_totals import store_sheet_total
 from contest.models import (
     Assignment,
     Contest,
@@ -183,7 +184,8 @@ def save_sheet(
 
 def write_points(assignment: Assignment, criteria: list[Criterion],
                  points: dict[int, Decimal | None]) -> None:
-    """Put ``points`` (by criterion id) on the sheet; None removes a score."""
+    """Put ``points`` (by criterion id) on the sheet, ``criteria`` its round's rubric;
+    None removes a score. The sheet's stored total follows."""
     by_criterion = {s.criterion_id: s for s in assignment.scores}
     for criterion in criteria:
         value = points.get(criterion.id)
@@ -196,6 +198,7 @@ def write_points(assignment: Assignment, criteria: list[Criterion],
                                            max_points=criterion.max_points, points=value))
         else:
             score.points = value
+    store_sheet_total(assignment, criteria)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -186,6 +187,10 @@ class Assignment(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The sheet's scores on its round's rubric, summed where they are written (see
+    # contest/judging/sheet_totals.py): Σ points × weight in 10⁻⁵ points, and how many.
+    total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    scored: Mapped[int] = mapped_column(default=0, server_default="0")
 
     round: Mapped[Round] = relationship()
     entry: Mapped[Entry] = relationship()

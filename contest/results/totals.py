@@ -1,9 +1,8 @@
-"""One round's sheets as the database sums them: a total per sheet, a result per entry.
+"""One round's sheets as the ranking reads them: a total per sheet, a result per entry.
 
-Points are integers of hundredths and weights of thousandths, so a judge's
-total Σ points × weight is an exact integer of 10⁻⁵ points computed by the
-database (GROUP BY sheet); Python gets one tuple of integers per sheet and
-builds no ORM object.
+Each sheet keeps its total Σ points × weight, an exact integer of 10⁻⁵ points
+(see contest/judging/sheet_totals.py), so Python gets one narrow tuple of
+integers per sheet from the sheets' own table and builds no ORM object.
 """
 from __future__ import annotations
 
@@ -11,17 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import Integer, case, func, literal, select, type_coerce
+from sqlalchemy import Integer, case, func, select, type_coerce
 
 from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_methods, spread_limit
 from contest.domain.aggregation import Score as ScoreValue
 from contest.extensions import db
+from contest.judging.sheet_totals import POINTS_UNIT, UNIT, points_units, weight_units
 from contest.models import Assignment, Criterion, Round, Score
 
-# A total's unit: hundredths of points × thousandths of weight.
-UNIT = 100_000
-# A criterion's points are stored in hundredths.
-POINTS_UNIT = 100
+__all__ = ["POINTS_UNIT", "UNIT", "RoundEntry", "RoundSheets", "SheetCount", "max_total_units"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class RoundEntry:
 
 
 def max_total_units(criteria: list[Criterion]) -> int:
-    return sum(int(c.max_points * 100) * int(c.weight * 1000) for c in criteria)
+    return sum(points_units(c.max_points) * weight_units(c) for c in criteria)
 
 
 @dataclass
@@ -72,24 +69,22 @@ class RoundSheets:
     def load(cls, round_: Round, criterion_codes: Sequence[str] = ()) -> RoundSheets:
         """One query, one row per sheet; ``criterion_codes``: criteria whose points are kept too."""
         criteria = round_.rubric
-        ids = [c.id for c in criteria]
         kept = [c for c in criteria if c.code in criterion_codes]
-        raw = type_coerce(Score.points, Integer)
-        # Each criterion's weight (thousandths) written into the query: no join with criteria.
-        weight = (case({c.id: int(c.weight * 1000) for c in criteria}, value=Score.criterion_id, else_=0)
-                  if criteria else literal(0))
-        points = raw * weight
-        rows = db.session.execute(
-            select(Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
-                   func.count(Score.id), func.coalesce(func.sum(points), 0),
-                   *(func.coalesce(func.sum(case((Score.criterion_id == c.id, raw), else_=0)), 0)
-                     for c in kept))
-            .select_from(Assignment)
-            .outerjoin(Score, (Score.assignment_id == Assignment.id) & Score.criterion_id.in_(ids))
-            .where(Assignment.round_id == round_.id)
-            .group_by(Assignment.id)
-        ).all()
-        full = len(ids)
+        columns = (Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
+                   Assignment.scored, Assignment.total)
+        if kept:
+            # Only a criterion tie-breaker needs points: those criteria's alone, summed per sheet.
+            raw = type_coerce(Score.points, Integer)
+            query = (select(*columns, *(func.coalesce(func.sum(case((Score.criterion_id == c.id, raw),
+                                                                   else_=0)), 0) for c in kept))
+                     .select_from(Assignment)
+                     .outerjoin(Score, (Score.assignment_id == Assignment.id)
+                                & Score.criterion_id.in_([c.id for c in kept]))
+                     .group_by(Assignment.id))
+        else:
+            query = select(*columns)
+        rows = db.session.execute(query.where(Assignment.round_id == round_.id)).all()
+        full = len(criteria)
         totals = []
         kept_points: dict[str, list[tuple[int, int]]] = {c.code: [] for c in kept}
         counts: dict[int, list[int]] = {}
@@ -98,7 +93,7 @@ class RoundSheets:
             count[0] += 1
             if submitted and scored == full and full:
                 count[1] += 1
-                totals.append((entry_id, judge_id, int(total)))
+                totals.append((entry_id, judge_id, total))
                 for c, value in zip(kept, criterion_points):
                     kept_points[c.code].append((entry_id, int(value)))
         return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
