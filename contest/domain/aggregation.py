@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -35,13 +36,12 @@ class UnknownMethod(ValueError):
         self.name = name
 
 
-@dataclass(frozen=True)
-class EntryAggregate:
+class EntryAggregate(NamedTuple):
     """One entry in one round: its score under the method and what it came from.
 
     ``score`` is a Fraction (a Decimal under zscore); ``mean`` is always the
     plain exact mean; ``disagreement``: the totals spread by more than the
-    limit given (see ``spread_limit``).
+    limit given (see ``spread_limit``). A tuple: a round has one per entry and method.
     """
 
     score: Score
@@ -79,13 +79,44 @@ def median(totals: list[Number], unit: int = 1) -> Fraction:
     return mean(ordered[middle - 1:middle + 1], unit)
 
 
+def score_ratios(method: str, totals: Iterable[Total], unit: int = 1) -> dict[Hashable, tuple[int, int]]:
+    """Each entry's score under mean, trimmed or median as (numerator, denominator), not
+    reduced: the value ``score_methods`` gives, without making a Fraction per entry.
+    Integer totals only (the database's); zscore has no exact ratio."""
+    if check_method(method) == ZSCORE:
+        raise ValueError("zscore scores are Decimals, not ratios")
+    by_entry: dict[Hashable, list[int]] = {}
+    for entry, _, total in totals:
+        by_entry.setdefault(entry, []).append(total)
+    ratios = {}
+    for entry, values in by_entry.items():
+        count = len(values)
+        if method == TRIMMED and count >= TRIM_FROM:
+            ordered = sorted(values)
+            ratios[entry] = (sum(ordered[1:-1]), (count - 2) * unit)
+        elif method == MEDIAN and count > 2:
+            ordered = sorted(values)
+            middle = count // 2
+            ratios[entry] = ((ordered[middle], unit) if count % 2
+                             else (ordered[middle - 1] + ordered[middle], 2 * unit))
+        else:
+            ratios[entry] = (sum(values), count * unit)
+    return ratios
+
+
 def spread_limit(threshold: Fraction | Decimal, maximum: Number) -> Fraction:
     """How far apart (max − min) one entry's totals may be before its judges disagree:
     ``threshold`` (a share) × the maximum total."""
     return Fraction(threshold) * Fraction(maximum)
 
 
+# An integer of fewer digits than the precision is the same Decimal divided by 1 or not.
+_EXACT_INT = 10**ZSCORE_PRECISION
+
+
 def _decimal(value: Number) -> Decimal:
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return Decimal(value)
     value = Fraction(value)
     return Decimal(value.numerator) / Decimal(value.denominator)
 
@@ -172,19 +203,25 @@ def score_methods(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
             normalized = {e: sum(sorted(values), Decimal(0)) / (len(values) * unit)
                           for e, values in rescaled.items()}
     result: dict[str, dict[Hashable, EntryAggregate]] = {m: {} for m in methods}
+    scored = [(result[m], m) for m in methods]
+    # spread > limit, cross-multiplied: integer totals compare as integers.
+    limit_over, limit_under = (None, 1) if limit is None else (Fraction(limit).numerator,
+                                                              Fraction(limit).denominator)
     for entry, values in by_entry.items():
+        count = len(values)
         plain = mean(values, unit)
-        flagged = limit is not None and len(values) > 1 and max(values) - min(values) > limit
-        for method in methods:
+        flagged = (limit_over is not None and count > 1
+                   and (max(values) - min(values)) * limit_under > limit_over)
+        for scores, method in scored:
             if method == MEAN:
                 score: Score = plain
             elif method == TRIMMED:
-                score = trimmed_mean(values, unit) if len(values) >= TRIM_FROM else plain
+                score = trimmed_mean(values, unit) if count >= TRIM_FROM else plain
             elif method == MEDIAN:
-                score = median(values, unit) if len(values) > 2 else plain
+                score = median(values, unit) if count > 2 else plain
             else:
                 score = normalized[entry]
-            result[method][entry] = EntryAggregate(score, plain, len(values), flagged)
+            scores[entry] = EntryAggregate(score, plain, count, flagged)
     return result
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import groupby
+from math import lcm
 
 from contest.domain.aggregation import MEAN, EntryAggregate, Total, ranking_score, score_round
 from contest.domain.scoring import CriterionRule, EntryScore, ScoreSheet, judge_total, sheet_is_full
-from contest.domain.tiering import Candidate, TieringResult, TierRule, rank_and_fill
+from contest.domain.tiering import Candidate, TieringResult, TierRule, fill_prizes, rank_and_fill
 
 Sheets = Mapping[Hashable, Sequence[ScoreSheet]]
 
@@ -62,6 +64,34 @@ def rank_scores(
         for key in keys
     ]
     return rank_and_fill(candidates, tiers, resolutions, breakers)
+
+
+def prize_scores(
+    keys: Sequence[Hashable],
+    ratios: Mapping[Hashable, tuple[int, int]],
+    tiers: Sequence[TierRule],
+    breakers: Sequence[str] = (),
+    resolutions: Sequence[Sequence[Hashable]] = (),
+    tie_values: Mapping[str, Mapping[Hashable, Fraction]] | None = None,
+) -> TieringResult:
+    """``rank_scores`` only as far as the prizes reach (see ``fill_prizes``), the scores
+    given as (numerator, denominator): the same placements for every entry that takes
+    a tier or straddles a line, none for the entries ranked after the last prize.
+    Scores are compared as integers (cross-multiplied to one denominator); a Fraction
+    and a candidate are made only for the entries ranked."""
+    tie_values = tie_values or {}
+    pairs = [ratios[key] for key in keys]
+    common = lcm(*{d for _, d in pairs})
+    order_keys = [n * (common // d) for n, d in pairs]
+    # Stable in reverse too: equal scores keep their given order.
+    ordered = sorted(range(len(pairs)), key=order_keys.__getitem__, reverse=True)
+
+    def candidate(i: int) -> Candidate:
+        key = keys[i]
+        return Candidate(key, Fraction(*pairs[i]), tuple(tie_values.get(b, {}).get(key) for b in breakers))
+
+    groups = ([candidate(i) for i in members] for _, members in groupby(ordered, key=order_keys.__getitem__))
+    return fill_prizes(groups, tiers, resolutions, breakers)
 
 
 def sheet_tie_values(breakers: Sequence[str], sheets: Sheets, criteria: Sequence[CriterionRule],

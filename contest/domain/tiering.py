@@ -127,6 +127,14 @@ class _Slots:
             self.used = 0
         return None
 
+    @property
+    def closed(self) -> bool:
+        """Every tier is full or closed: no later entry takes one."""
+        if self.index >= len(self.tiers):
+            return True
+        return (self.used >= self.tiers[self.index].quota
+                and all(t.quota <= 0 for t in self.tiers[self.index + 1:]))
+
     def peek(self, score: Fraction, count: int) -> list[str | None]:
         """The codes ``count`` entries of this score would take, taking none."""
         saved = self.index, self.used
@@ -233,19 +241,39 @@ def rank_and_fill(
     A resolution also orders a group that straddles nothing (ranks only).
     """
     candidates = list(candidates)
-    keys = _integer_keys([c.score for c in candidates])
+    keys = integer_keys([c.score for c in candidates])
     # Stable in reverse too: equal scores keep their given order.
     ordered = sorted(range(len(candidates)), key=keys.__getitem__, reverse=True)
+    groups = ([candidates[i] for i in members] for _, members in groupby(ordered, key=keys.__getitem__))
+    return _fill(groups, tiers, resolutions, breakers)
+
+
+def fill_prizes(
+    groups: Iterable[list[Candidate]],
+    tiers: Sequence[TierRule],
+    resolutions: Iterable[Sequence[Hashable]] = (),
+    breakers: Sequence[str] = (),
+) -> TieringResult:
+    """``rank_and_fill`` over groups of equal scores given best first, stopped once every
+    tier is closed: the placements of the entries ranked until then, the same as
+    ``rank_and_fill`` gives them. Every later entry would take no tier and straddle no
+    line, so ``groups`` is read only as far as the prizes reach."""
+    return _fill(groups, tiers, resolutions, breakers, prizes_only=True)
+
+
+def _fill(groups: Iterable[list[Candidate]], tiers: Sequence[TierRule], resolutions, breakers,
+          prizes_only: bool = False) -> TieringResult:
     ranker = _Ranker(tiers, resolutions, breakers)
     position = 1
-    for _, members in groupby(ordered, key=keys.__getitem__):
-        group = [candidates[i] for i in members]
+    for group in groups:
+        if prizes_only and ranker.slots.closed:
+            break
         ranker.settle(group, position)
         position += len(group)
     return TieringResult(ranker.placements, ranker.ties, ranker.decided, ranker.grown)
 
 
-def _integer_keys(scores: list[Fraction]) -> list:
+def integer_keys(scores: list[Fraction]) -> list[int]:
     """The scores as integers in the same order (each × the denominators' least common
     multiple): sorting and grouping integers is many times faster than Fractions."""
     fractions = [Fraction(s) if not isinstance(s, Fraction) else s for s in scores]

@@ -1,6 +1,7 @@
 """Rounds of judging: each round's entries and scores, closing a round, opening the next."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -285,8 +286,9 @@ def advancements_of(round_: Round) -> list[Advancement]:
         .options(selectinload(Advancement.entry)).order_by(Advancement.position)))
 
 
-def stopped_rounds(contest: Contest) -> dict[int, Round]:
-    """Each entry that did not go on from a closed round → that round (one query)."""
+def stopped_rounds(contest: Contest, rankable: Iterable[int] | None = None) -> dict[int, Round]:
+    """Each entry that did not go on from a closed round → that round (one query, two
+    without ``rankable``: the ids of the contest's entries that reach the judges)."""
     closed = [r for r in contest.rounds if r.status is RoundStatus.CLOSED]
     if not closed:
         return {}
@@ -297,7 +299,7 @@ def stopped_rounds(contest: Contest) -> dict[int, Round]:
     ):
         went_on[round_id].add(entry_id)
     stopped: dict[int, Round] = {}
-    reading = set(db.session.scalars(round_entry_ids(contest.rounds[0])))
+    reading = set(db.session.scalars(round_entry_ids(contest.rounds[0])) if rankable is None else rankable)
     for round_ in closed:
         stopped.update((entry_id, round_) for entry_id in reading - went_on[round_.id])
         reading &= went_on[round_.id]

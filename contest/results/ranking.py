@@ -17,11 +17,19 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from contest.domain.advancement import AdvanceCandidate, RoundWeight, combined_score, rank
-from contest.domain.aggregation import MEAN, METHODS, check_method, ranking_score
-from contest.domain.ranking import criterion_means, rank_scores
+from contest.domain.advancement import RoundWeight, combined_score
+from contest.domain.aggregation import (
+    MEAN,
+    METHODS,
+    ZSCORE,
+    check_method,
+    ranking_score,
+    score_methods,
+    score_ratios,
+)
+from contest.domain.ranking import criterion_means, prize_scores, rank_scores
 from contest.domain.scoring import format_score, to_decimal
-from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule
+from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule, integer_keys
 from contest.extensions import db
 from contest.judging.rounds import stopped_rounds
 from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
@@ -250,16 +258,18 @@ def _tie_values(contest: Contest, sheets: RoundSheets,
 
 def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> tuple[dict, dict]:
     """Each started round before ``current``: its entries' scores under the round's method,
-    and their plain means (round code → entry id → score)."""
+    and their plain means (round code → entry id → score; None without a full sheet)."""
     scores, means = {}, {}
     for round_ in contest.rounds:
         if round_.number >= current.number or round_.status is RoundStatus.PENDING:
             continue
         method = str(round_.method)
-        results = RoundSheets.load(round_).only(ids).results(method)
-        scores[round_.code] = {k: None if r.score is None else ranking_score(method, r.score)
-                               for k, r in results.items()}
-        means[round_.code] = {k: r.mean for k, r in results.items()}
+        sheets = RoundSheets.load(round_).only(ids)
+        # No disagreement limit: an earlier round's flags are not shown.
+        aggregates = score_methods((method,), sheets.totals, unit=UNIT)[method]
+        unscored = dict.fromkeys(sheets.counts)
+        scores[round_.code] = {**unscored, **{k: ranking_score(method, a.score) for k, a in aggregates.items()}}
+        means[round_.code] = {**unscored, **{k: a.mean for k, a in aggregates.items()}}
     return scores, means
 
 
@@ -283,8 +293,8 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     round_ = contest.current_round
     method = method or str(round_.method)
     threshold = Fraction(round_.disagreement)
-    stopped_in = stopped_rounds(contest)
     everyone = _rankable(contest)
+    stopped_in = stopped_rounds(contest, [entry_id for entry_id, _ in everyone])
     entries = [(entry_id, code) for entry_id, code in everyone if entry_id not in stopped_in]
     ids = {entry_id for entry_id, _ in entries}
     breaker_criteria = [b.partition(":")[2] for b in contest.tie_breakers if b.startswith("criterion:")]
@@ -297,28 +307,50 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     tiers = {t.code: t for t in contest.tiers}
     rules = tier_rules(contest) if prizes else []
     tie_values = _tie_values(contest, sheets, earlier)
-    by_method = sheets.results_under((method, *METHODS), threshold)
+    # The method shown and the plain mean beside it are scored and ranked in full; the
+    # others only as far as their prizes reach, to count the entries that change tier.
+    fully = (method, MEAN)
+    by_method = sheets.results_under(fully, threshold)
 
     rows: dict[int, RankingRow] = {}
     chosen = by_method[method]
+    unscored = RoundEntry(None, None, 0, 0)
     for entry_id, code in entries:
-        result = chosen.get(entry_id) or RoundEntry(None, None, 0, 0)
+        result = chosen.get(entry_id) or unscored
         score = None if result.score is None else ranking_score(method, result.score)
         round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
         round_scores[round_.code] = score
-        final_score = final(entry_id, score, earlier)
+        final_score, raw_score = score, result.mean
+        if final.weighted:
+            final_score = final(entry_id, score, earlier)
+            raw_score = final(entry_id, result.mean, earlier_means)
         rows[entry_id] = RankingRow(
             entry_id, code, final_score, result.complete and final_score is not None,
-            result.counted, result.assigned, raw_score=final(entry_id, result.mean, earlier_means),
+            result.counted, result.assigned, raw_score=raw_score,
             disagreement=result.disagreement, round_code=round_.code, round_scores=round_scores)
     complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
 
-    def place(m: str) -> TieringResult:
-        results, before = by_method[m], earlier_means if m == MEAN else earlier
-        return rank_scores(complete, {k: final(k, ranking_score(m, results[k].score), before) for k in complete},
-                           rules, contest.tie_breakers, resolutions, tie_values)
+    def scores_under(m: str) -> dict[int, Fraction]:
+        if m == method:
+            return {k: rows[k].score for k in complete}
+        # No disagreement limit for a method only counted: the flags shown are the chosen one's.
+        results = by_method[m] if m in by_method else score_methods((m,), sheets.totals, unit=UNIT)[m]
+        scores = {k: ranking_score(m, results[k].score) for k in complete}
+        if final.weighted:
+            before = earlier_means if m == MEAN else earlier
+            scores = {k: final(k, score, before) for k, score in scores.items()}
+        return scores
 
-    placements = {m: place(m) for m in by_method}
+    def place(m: str) -> TieringResult:
+        if m in fully:
+            return rank_scores(complete, scores_under(m), rules, contest.tie_breakers, resolutions, tie_values)
+        if m == ZSCORE or final.weighted:
+            ratios = {k: (s.numerator, s.denominator) for k, s in scores_under(m).items()}
+        else:
+            ratios = score_ratios(m, sheets.totals, UNIT)
+        return prize_scores(complete, ratios, rules, contest.tie_breakers, resolutions, tie_values)
+
+    placements = {m: place(m) for m in dict.fromkeys((method, *METHODS))}
     tier_of = {m: {p.key: p.tier for p in result.placements} for m, result in placements.items()}
     for p in placements[MEAN].placements:
         rows[p.key].rank_if_mean = p.rank
@@ -349,20 +381,25 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
 def _stopped_rows(contest: Contest, everyone: list[tuple[int, str]], stopped_in: dict[int, Round],
                   earlier: dict, earlier_means: dict, after: int) -> list[RankingRow]:
     """The entries that stopped in an earlier round, those of a later round first, each
-    round's by their score there (equal scores share a rank), numbered on from ``after``."""
+    round's by their score there (equal scores share a rank, in ``everyone``'s order),
+    numbered on from ``after``."""
     rows = []
+    by_round = [(r.code, earlier.get(r.code, {})) for r in contest.rounds]
     for round_ in sorted(set(stopped_in.values()), key=lambda r: -r.number):
-        scores = earlier.get(round_.code, {})
-        members = [AdvanceCandidate(entry_id, scores[entry_id]) for entry_id, _ in everyone
+        scores, means, code = earlier.get(round_.code, {}), earlier_means[round_.code], round_.code
+        members = [(entry_id, entry_code, scores[entry_id]) for entry_id, entry_code in everyone
                    if stopped_in.get(entry_id) is round_ and scores.get(entry_id) is not None]
-        code_of = dict(everyone)
-        for place, candidate in rank(members):
-            entry_id = candidate.key
+        keys = integer_keys([score for _, _, score in members])
+        # Stable in reverse too: equal scores keep their given order.
+        order = sorted(range(len(members)), key=keys.__getitem__, reverse=True)
+        place, previous = 0, None
+        for position, index in enumerate(order, start=1):
+            if keys[index] != previous:
+                place, previous = position, keys[index]
+            entry_id, entry_code, score = members[index]
             rows.append(RankingRow(
-                entry_id, code_of[entry_id], candidate.score, True, 0, 0,
-                raw_score=earlier_means[round_.code].get(entry_id), round_code=round_.code,
-                round_scores={r.code: earlier.get(r.code, {}).get(entry_id) for r in contest.rounds},
-                rank=after + place))
+                entry_id, entry_code, score, True, 0, 0, raw_score=means.get(entry_id), round_code=code,
+                round_scores={c: values.get(entry_id) for c, values in by_round}, rank=after + place))
         after += len(members)
     return rows
 

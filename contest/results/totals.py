@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 from sqlalchemy import Integer, case, func, select, type_coerce
 
@@ -29,11 +30,10 @@ class SheetCount:
     counted: int = 0
 
 
-@dataclass(frozen=True)
-class RoundEntry:
+class RoundEntry(NamedTuple):
     """An entry's result in one round, in points: the score under the method
     (a Fraction; under zscore a 28-digit Decimal), the plain mean, and whether
-    its judges disagree."""
+    its judges disagree. A tuple: a round has one per entry and method."""
 
     score: ScoreValue | None
     mean: Fraction | None
