@@ -105,7 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.certificates.views import bp as certificates_bp
     from contest.documents.views import bp as documents_bp
     from contest.entries.views import bp as entries_bp
-    from contest.admin import imports, new_contest  # noqa: F401  (more organizer routes)
+    from contest.admin import imports, new_contest, paperwork_page  # noqa: F401  (more organizer routes)
     from contest.judging import corrections, progress, round_views, uploads  # noqa: F401  (more judging routes)
     from contest.judging.views import bp as judging_bp
     from contest.public.views import bp as public_bp

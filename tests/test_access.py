@@ -88,6 +88,7 @@ ACCESS = {
     "admin.new_contest": "organizer",
     "admin.dashboard": "organizer",
     "admin.settings": "organizer",
+    "admin.save_paperwork": "organizer",
     "admin.entries": "organizer",
     "admin.entries_xlsx": "organizer",
     "admin.entry": "organizer",
@@ -144,7 +145,7 @@ ORGANIZER_ACTIONS = {
     "certificates.start_batch", "certificates.revoke_certificate", "certificates.reissue_certificate",
     "certificates.save_recipients", "certificates.import_recipients",
     "admin.release_file", "judging.apply_import", "admin.retry_outgoing", "admin.apply_entry_import_page",
-    "judging.close_round_action",
+    "judging.close_round_action", "admin.save_paperwork",
     # The judge's own actions on a sheet of a finalized contest: refused with a message.
     "judging.autosave", "judging.conflict",
 }

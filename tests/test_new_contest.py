@@ -119,6 +119,31 @@ def test_next_years_edition_copies_the_settings_not_the_entries(client, organize
     assert copy.phase.value == "open" and copy.entry_seq == 0
 
 
+def test_next_years_edition_copies_the_paperwork_but_not_its_dates_and_numbers(client, organizer,
+                                                                              demo_contest):
+    source = demo_contest
+    source.paperwork = {**source.paperwork, "issuer": "Ban Tổ chức cuộc thi\n“Dân vận khéo”",
+                        "signer_name": "Lê Trí Vũ",
+                        "jury": [{"name": "Trần Văn Hùng", "role": "Trưởng ban Giám khảo"}]}
+    db.session.commit()
+    assert source.paperwork["minutes_number"] == "01/BB-BGK"   # docs/contest-example.toml
+    # The browser posts the form back to its own address, ?copy= included.
+    url = f"{URL}?copy={source.slug}"
+    response = post_form(client, url, form_fields(client, url))
+    assert response.status_code == 302, read_form(response.get_data(as_text=True)).fields
+    assert contest("dvk-2023").paperwork == {
+        "issuer": "Ban Tổ chức cuộc thi\n“Dân vận khéo”", "signer_name": "Lê Trí Vũ",
+        "meeting_place": "Hội trường Ban Dân vận Thành ủy Hải Phòng", "judges_named": False,
+        "jury": [{"name": "Trần Văn Hùng", "role": "Trưởng ban Giám khảo"}]}
+    assert contest(source.slug).paperwork["minutes_number"] == "01/BB-BGK"
+
+
+def test_a_contest_not_made_as_an_edition_takes_no_paperwork(client, organizer, demo_contest):
+    response = post_form(client, URL, form_fields(client, f"{URL}?copy={demo_contest.slug}"))
+    assert response.status_code == 302
+    assert contest("dvk-2023").paperwork == {}
+
+
 def test_the_organizer_page_offers_both_ways(client, organizer, make_contest):
     make_contest()
     page = client.get("/organize/").get_data(as_text=True)

@@ -25,7 +25,7 @@ def new_contest():
     form = NewContestForm(data=initial)
     if form.validate_on_submit():
         try:
-            contest = create_contest(form.settings(), actor=current_user)
+            contest = create_contest(form.settings(), actor=current_user, edition_of=source)
         except SetupError as exc:
             db.session.rollback()
             form.attach_setup_errors(exc.errors)

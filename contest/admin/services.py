@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from contest.admin.setup import SetupError, SetupProblem, apply_contest_settings
-from contest.domain.editions import a_year_later, next_edition
+from contest.domain.editions import a_year_later, next_edition, next_edition_paperwork
 from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
@@ -206,14 +206,18 @@ def next_edition_settings(source: Contest) -> dict[str, Any]:
     return settings
 
 
-def create_contest(settings: dict[str, Any], actor: User | None) -> Contest:
+def create_contest(settings: dict[str, Any], actor: User | None,
+                   edition_of: Contest | None = None) -> Contest:
     """A new contest from ``settings``, validated as a settings file is; never one that exists.
+    Next year's edition of ``edition_of`` also takes its paperwork (next_edition_paperwork).
 
     Raises SetupError, possibly after changing the session: the caller rolls back.
     """
     slug = settings.get("slug")
     if slug and db.session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
         raise SetupError([SetupProblem(SLUG_TAKEN, table="contest", key="slug")])
+    if edition_of is not None and edition_of.paperwork:
+        settings = {**settings, "paperwork": next_edition_paperwork(edition_of.paperwork)}
     return apply_contest_settings(settings, actor=actor)
 
 

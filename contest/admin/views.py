@@ -1,6 +1,7 @@
 """Organizer pages: all contests, a contest's dashboard, its settings and its entries."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -10,6 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from contest.admin.forms import EntrySearchForm, SettingsForm
+from contest.admin.paperwork_form import PaperworkForm
 from contest.admin.entries_list import (
     ENTRIES_PER_PAGE,
     MAX_PAGE,
@@ -96,6 +98,18 @@ def start_judging_now(slug: str):
     return redirect(url_for(".dashboard", slug=slug))
 
 
+def settings_saved(form, change: Callable[[], object]) -> bool:
+    """Commit what ``change`` does; or roll it back and put its SetupError's problems on ``form``."""
+    try:
+        change()
+    except SetupError as exc:
+        db.session.rollback()
+        form.attach_setup_errors(exc.errors)
+        return False
+    db.session.commit()
+    return True
+
+
 @bp.route("/c/<slug>/organize/settings", methods=["GET", "POST"])
 @role_required(Role.ORGANIZER)
 def settings(slug: str):
@@ -104,17 +118,13 @@ def settings(slug: str):
         flash(_("This contest is finalized: its settings can no longer change."), "danger")
         return redirect(url_for(".settings", slug=slug))
     form = SettingsForm(data=None if request.method == "POST" else SettingsForm.initial_data(contest))
-    if form.validate_on_submit():
-        try:
-            update_contest_settings(contest, form.changes(), actor=current_user)
-        except SetupError as exc:
-            db.session.rollback()
-            form.attach_setup_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for(".settings", slug=slug))
-    return render_template("admin/settings.html", contest=contest, form=form)
+    if form.validate_on_submit() and settings_saved(
+            form, lambda: update_contest_settings(contest, form.changes(), actor=current_user)):
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for(".settings", slug=slug))
+    paperwork_form = PaperworkForm(formdata=None, prefix=PaperworkForm.PREFIX,
+                                   data=PaperworkForm.initial_data(contest.paperwork))
+    return render_template("admin/settings.html", contest=contest, form=form, paperwork_form=paperwork_form)
 
 
 @bp.get("/c/<slug>/organize/entries")

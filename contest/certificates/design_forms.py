@@ -14,7 +14,7 @@ from contest.certificates.designs import FONT_ROLES, IMAGE_ROLES, TEXT_LINES, st
 from contest.certificates.wording import default_texts
 from contest.forms import Form, SubForm
 from contest.models import DocumentKind
-from contest.text import clean
+from contest.text import clean, keep_lines
 
 LAYOUT_CHOICES = [
     SelectChoice("administrative", _l("Administrative: issuer top left, national motto top right")),
@@ -38,11 +38,6 @@ FILE_LABELS = {
     "font": _l("Font: regular"), "font_bold": _l("Font: bold"), "font_italic": _l("Font: italic"),
     "font_bold_italic": _l("Font: bold italic"),
 }
-
-
-def keep_lines(value: object) -> str:
-    """Like clean(), keeping the line breaks typed (a signer's title on two lines)."""
-    return "\n".join(line for line in (clean(part) for part in clean(value).splitlines()) if line)
 
 
 class StockRow(SubForm):

@@ -1,8 +1,9 @@
-"""Next year's edition of a contest: its name, address and dates a year on."""
+"""Next year's edition of a contest: its name, address and dates a year on, its paperwork."""
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 _YEAR = re.compile(r"(?<![0-9])(19[0-9]{2}|2[0-9]{3})(?![0-9])")
 
@@ -18,3 +19,14 @@ def a_year_later(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + 1)
     except ValueError:
         return moment.replace(year=moment.year + 1, day=28)
+
+
+# The `[paperwork]` of one year alone: its documents' dates and numbers, its jury's meeting.
+ONE_YEARS_PAPERWORK = ("date", "decision_date", "minutes_number", "decision_number",
+                       "meeting_start", "meeting_end")
+
+
+def next_edition_paperwork(paperwork: dict[str, Any]) -> dict[str, Any]:
+    """Who issues and signs, the jury, the meeting's place and how the workbook names the judges,
+    as they were; the dates and numbers that belong to one year dropped."""
+    return {key: value for key, value in paperwork.items() if key not in ONE_YEARS_PAPERWORK}
