@@ -9,6 +9,7 @@ the SVG itself is one image, named by its caption.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,11 +101,26 @@ def distributions(series: Sequence[tuple[str, Sequence[float]]], label_id: str) 
     """One box per series (lowest, quartiles, median, highest), side by side."""
     pygal = _pygal()
 
-    chart = pygal.Box(**_common(height=320, x_label_rotation=35, box_mode="extremes"))
-    chart.x_labels = [name for name, _ in series]
-    for name, values in series:
-        chart.add(name, box_stand_in(values))
+    boxes = [(name, box_stand_in(values)) for name, values in series]
+    low, high = fitted_range([v for _, box in boxes for v in box[:1] + box[-1:]])
+    # pygal's Box stretches its axis down to ``zero`` (0 unless told), which would squeeze
+    # totals of 60 to 95 into the top third of the chart.
+    chart = pygal.Box(**_common(height=320, x_label_rotation=35, box_mode="extremes",
+                                range=(low, high), zero=low))
+    chart.x_labels = [name for name, _ in boxes]
+    for name, box in boxes:
+        chart.add(name, box)
     return inline_svg(chart, label_id)
+
+
+def fitted_range(values: Sequence[float], margin: float = 0.1) -> tuple[float, float]:
+    """An axis from a little below the lowest value to a little above the highest (``margin``
+    of their span each side, at least one point), in whole points and never below 0."""
+    if not values:
+        return 0.0, 1.0
+    lowest, highest = min(values), max(values)
+    pad = max((highest - lowest) * margin, 1.0)
+    return float(max(0, math.floor(lowest - pad))), float(math.ceil(highest + pad))
 
 
 def box_stand_in(values: Sequence[float]) -> list[float]:

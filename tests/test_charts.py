@@ -55,6 +55,33 @@ def test_the_progress_page_draws_progress_and_each_judge_against_the_jury(client
     assert rows[0][:3] == ("Jury", "10", "54.60")
 
 
+def y_labels(svg: str) -> list[float]:
+    axis = re.search(r'<g class="axis y[^"]*">.*?</g>\s*</g>', svg, re.DOTALL).group()
+    return [float(label) for label in re.findall(r'<text x="-5" y="[\d.]+" class="[^"]*">([\d.]+)</text>', axis)]
+
+
+def test_the_box_plot_axis_spans_the_totals_not_from_zero(client, harsh, organizer):
+    """The totals run from 32 to 90: an axis from 0 would squeeze every box into its top two thirds."""
+    page = client.get("/c/thi-thu/organize/progress").get_data(as_text=True)
+    box = next(svg for svg in svgs(page) if 'aria-labelledby="distribution-chart-caption"' in svg)
+    labels = y_labels(box)
+    assert 26 <= min(labels) <= 32 and 90 <= max(labels) <= 96, labels
+    # The table beside it keeps every number.
+    assert 'id="calibration-table"' in page
+
+
+@pytest.mark.parametrize("values, axis", [
+    ([60, 62, 95], (56.0, 99.0)),      # a tenth of the span each side, whole points
+    ([71.5, 72], (70.0, 73.0)),        # at least a point each side
+    ([0.5, 3], (0.0, 4.0)),            # never below 0
+    ([], (0.0, 1.0)),
+])
+def test_an_axis_fits_its_values_with_a_margin(values, axis):
+    from contest.charts import fitted_range
+
+    assert fitted_range(values) == axis
+
+
 def test_pages_without_scores_draw_no_empty_charts(client, make_contest, make_entry, organizer):
     contest = make_contest()
     make_entry(contest)
