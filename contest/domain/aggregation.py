@@ -6,11 +6,12 @@ exact numbers (int or Fraction) in any one unit, and answer in that unit.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from math import sqrt
 
 from contest.domain.scoring import to_decimal
 
@@ -168,6 +169,73 @@ def zscore_rescaler(totals: Iterable[Total]):
     return rescale
 
 
+def zscores(totals: Sequence[Total], unit: int = 1, only: Collection[Hashable] | None = None
+            ) -> dict[Hashable, Decimal]:
+    """Each entry's zscore score (28-digit Decimal), rescaled over every total of the
+    round; for the entries in ``only`` alone when it is given (the same Decimals)."""
+    if not totals:
+        return {}
+    with localcontext() as ctx:
+        ctx.prec = ZSCORE_PRECISION
+        ctx.rounding = ROUND_HALF_UP
+        rescale = zscore_rescaler(totals)
+        rescaled: dict[Hashable, list[Decimal]] = {}
+        for entry, judge, total in totals:
+            if only is None or entry in only:
+                rescaled.setdefault(entry, []).append(rescale(judge, total))
+        # Summed in one order whatever the order of the sheets: 28 digits round.
+        return {e: sum(sorted(values), Decimal(0)) / (len(values) * unit) for e, values in rescaled.items()}
+
+
+# How far a float estimate of a zscore score may be from the Decimal one, relative to the
+# largest magnitude met (floats carry 16 digits; the bound leaves a wide margin).
+ZSCORE_ESTIMATE_ERROR = 1e-9
+
+
+def zscore_estimates(totals: Sequence[Total], unit: int = 1) -> tuple[dict[Hashable, float], float]:
+    """Each entry's zscore score as a float, and a bound on how far any of them is from
+    the Decimal score ``zscores`` gives: the same formula and the same fallbacks
+    (decided on exact integers), in floats. Integer totals only."""
+    if not totals:
+        return {}, 0.0
+    sums: dict[Hashable, list[int]] = {}
+    for _, judge, total in totals:
+        acc = sums.get(judge)
+        if acc is None:
+            acc = sums[judge] = [0, 0, 0, 0]
+        acc[0] += 1
+        acc[1] += total
+        acc[2] += total * total
+        acc[3] = max(acc[3], abs(total))
+
+    def spread(count: int, total: int, squares: int) -> tuple[float, float, bool]:
+        spread_n2 = squares * count - total * total  # n²·variance, exact
+        return total / count, sqrt(spread_n2 / (count * count)), spread_n2 == 0
+
+    mu, sigma, _ = spread(sum(a[0] for a in sums.values()), sum(a[1] for a in sums.values()),
+                          sum(a[2] for a in sums.values()))
+    judges = {}
+    # The largest magnitude a rounding error can be relative to: a factor σ/σⱼ enlarges
+    # the error of t − μⱼ as much as the difference.
+    largest = abs(mu) + sigma
+    for judge, acc in sums.items():
+        mean_j, sd_j, flat = spread(*acc[:3])
+        factor = None if acc[0] < ZSCORE_MIN_SHEETS or flat else sigma / sd_j
+        judges[judge] = (mean_j, factor)
+        largest = max(largest, abs(mu) + (factor or 1) * (acc[3] + abs(mean_j)))
+    rescaled: dict[Hashable, list[float]] = {}
+    for entry, judge, total in totals:
+        mean_j, factor = judges[judge]
+        value = total - mean_j + mu if factor is None else mu + factor * (total - mean_j)
+        values = rescaled.get(entry)
+        if values is None:
+            rescaled[entry] = [value]
+        else:
+            values.append(value)
+    estimates = {e: sum(values) / (len(values) * unit) for e, values in rescaled.items()}
+    return estimates, ZSCORE_ESTIMATE_ERROR * (1 + largest) / unit
+
+
 def score_round(method: str, totals: Iterable[Total], unit: int = 1,
                 limit: Fraction | None = None) -> dict[Hashable, EntryAggregate]:
     """Each entry's score in one round under ``method``, from its full sheets' totals.
@@ -190,18 +258,7 @@ def score_methods(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
     by_entry: dict[Hashable, list[Number]] = {}
     for entry, _, total in totals:
         by_entry.setdefault(entry, []).append(total)
-    normalized: dict[Hashable, Decimal] = {}
-    if ZSCORE in methods:
-        with localcontext() as ctx:
-            ctx.prec = ZSCORE_PRECISION
-            ctx.rounding = ROUND_HALF_UP
-            rescale = zscore_rescaler(totals)
-            rescaled: dict[Hashable, list[Decimal]] = {}
-            for entry, judge, total in totals:
-                rescaled.setdefault(entry, []).append(rescale(judge, total))
-            # Summed in one order whatever the order of the sheets: 28 digits round.
-            normalized = {e: sum(sorted(values), Decimal(0)) / (len(values) * unit)
-                          for e, values in rescaled.items()}
+    normalized = zscores(totals, unit) if ZSCORE in methods else {}
     result: dict[str, dict[Hashable, EntryAggregate]] = {m: {} for m in methods}
     scored = [(result[m], m) for m in methods]
     # spread > limit, cross-multiplied: integer totals compare as integers.

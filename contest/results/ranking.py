@@ -27,7 +27,7 @@ from contest.domain.aggregation import (
     score_methods,
     score_ratios,
 )
-from contest.domain.ranking import criterion_means, prize_scores, rank_scores
+from contest.domain.ranking import criterion_means, prize_scores, rank_scores, zscore_prize_scores
 from contest.domain.scoring import format_score, to_decimal
 from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule, integer_keys
 from contest.extensions import db
@@ -344,8 +344,11 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     def place(m: str) -> TieringResult:
         if m in fully:
             return rank_scores(complete, scores_under(m), rules, contest.tie_breakers, resolutions, tie_values)
-        if m == ZSCORE or final.weighted:
+        if final.weighted:
             ratios = {k: (s.numerator, s.denominator) for k, s in scores_under(m).items()}
+        elif m == ZSCORE:
+            return zscore_prize_scores(complete, sheets.totals, UNIT, rules, contest.tie_breakers,
+                                       resolutions, tie_values)
         else:
             ratios = score_ratios(m, sheets.totals, UNIT)
         return prize_scores(complete, ratios, rules, contest.tie_breakers, resolutions, tie_values)

@@ -7,8 +7,18 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contest.domain.aggregation import MEAN, MEDIAN, TRIMMED, score_methods, score_ratios
-from contest.domain.ranking import prize_scores, rank_scores
+from contest.domain.aggregation import (
+    MEAN,
+    MEDIAN,
+    TRIMMED,
+    ZSCORE,
+    ranking_score,
+    score_methods,
+    score_ratios,
+    zscore_estimates,
+    zscores,
+)
+from contest.domain.ranking import prize_scores, rank_scores, zscore_prize_scores
 from contest.domain.tiering import TierRule
 
 tier_rules = st.lists(
@@ -58,3 +68,31 @@ def test_ratios_are_the_methods_exact_scores(totals, method):
     exact = score_methods((method,), totals, unit=100_000)[method]
     ratios = score_ratios(method, totals, unit=100_000)
     assert {k: Fraction(*r) for k, r in ratios.items()} == {k: a.score for k, a in exact.items()}
+
+
+# (entry, judge, total) with few judges, so some judges have fewer than 3 sheets or no spread.
+sheet_totals = st.lists(st.tuples(st.integers(0, 25), st.integers(0, 4), st.sampled_from(
+    [0, 1, 50, 3_000_000, 3_000_001, 5_000_000, 9_999_999, 10_000_000])), max_size=80,
+    unique_by=lambda t: t[:2])
+
+
+@settings(max_examples=200, deadline=None)
+@given(sheet_totals)
+def test_zscore_estimates_are_within_their_bound(totals):
+    estimates, error = zscore_estimates(totals, 100_000)
+    exact = zscores(totals, 100_000)
+    assert set(estimates) == set(exact)
+    assert all(abs(Fraction(estimates[k]) - Fraction(exact[k])) <= Fraction(error) for k in exact)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheet_totals, tier_rules, st.integers(1, 5))
+def test_zscore_prizes_from_estimates_are_those_of_the_exact_scores(totals, tiers, first):
+    keys = sorted({entry for entry, _, _ in totals})
+    exact = {k: ranking_score(ZSCORE, s) for k, s in zscores(totals, 100_000).items()}
+    full = prize_scores(keys, {k: (s.numerator, s.denominator) for k, s in exact.items()}, tiers)
+    estimated = zscore_prize_scores(keys, totals, 100_000, tiers, first=first)
+    assert {p.key: p.tier for p in estimated.placements if p.tier or p.boundary_tie} == {
+        p.key: p.tier for p in full.placements if p.tier or p.boundary_tie}
+    assert estimated.boundary_ties == full.boundary_ties
+    assert estimated.grown == full.grown
