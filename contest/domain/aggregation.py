@@ -80,28 +80,36 @@ def median(totals: list[Number], unit: int = 1) -> Fraction:
     return mean(ordered[middle - 1:middle + 1], unit)
 
 
-def score_ratios(method: str, totals: Iterable[Total], unit: int = 1) -> dict[Hashable, tuple[int, int]]:
-    """Each entry's score under mean, trimmed or median as (numerator, denominator), not
-    reduced: the value ``score_methods`` gives, without making a Fraction per entry.
-    Integer totals only (the database's); zscore has no exact ratio."""
-    if check_method(method) == ZSCORE:
+def score_ratios(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
+                 ) -> dict[str, dict[Hashable, tuple[int, int]]]:
+    """Each entry's score under each of ``methods`` (mean, trimmed, median) as
+    (numerator, denominator), not reduced: the value ``score_methods`` gives, without
+    making a Fraction per entry. Integer totals only; zscore has no exact ratio."""
+    methods = [check_method(m) for m in dict.fromkeys(methods)]
+    if ZSCORE in methods:
         raise ValueError("zscore scores are Decimals, not ratios")
     by_entry: dict[Hashable, list[int]] = {}
     for entry, _, total in totals:
-        by_entry.setdefault(entry, []).append(total)
-    ratios = {}
+        values = by_entry.get(entry)
+        if values is None:
+            by_entry[entry] = [total]
+        else:
+            values.append(total)
+    ratios: dict[str, dict[Hashable, tuple[int, int]]] = {m: {} for m in methods}
     for entry, values in by_entry.items():
         count = len(values)
-        if method == TRIMMED and count >= TRIM_FROM:
-            ordered = sorted(values)
-            ratios[entry] = (sum(ordered[1:-1]), (count - 2) * unit)
-        elif method == MEDIAN and count > 2:
-            ordered = sorted(values)
-            middle = count // 2
-            ratios[entry] = ((ordered[middle], unit) if count % 2
-                             else (ordered[middle - 1] + ordered[middle], 2 * unit))
-        else:
-            ratios[entry] = (sum(values), count * unit)
+        plain = (sum(values), count * unit)
+        ordered = sorted(values) if count > 2 else values
+        for method in methods:
+            if method == TRIMMED and count >= TRIM_FROM:
+                ratio = (sum(ordered[1:-1]), (count - 2) * unit)
+            elif method == MEDIAN and count > 2:
+                middle = count // 2
+                ratio = ((ordered[middle], unit) if count % 2
+                         else (ordered[middle - 1] + ordered[middle], 2 * unit))
+            else:
+                ratio = plain
+            ratios[method][entry] = ratio
     return ratios
 
 
@@ -282,11 +290,14 @@ def score_methods(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
     return result
 
 
+_HUNDREDTH = Decimal("0.01")
+
+
 def ranking_score(method: str, score: Score) -> Fraction:
     """The value an entry is ranked on: exact, or under zscore the shown score
     (half-up to 2 decimals), so equal shown scores are ties."""
     if isinstance(score, Decimal):
-        return Fraction(score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return Fraction(score.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
     if method == ZSCORE:
         return Fraction(to_decimal(score))
     return score if isinstance(score, Fraction) else Fraction(score)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+from typing import NamedTuple
 from math import lcm
 
 
@@ -31,12 +32,12 @@ class TierRule:
         return self.min_score is None or score >= Fraction(self.min_score)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A complete entry that takes part in the ranking.
 
     ``tie_values`` holds its value under each tie-breaker, in the order they
     apply (higher first; None, e.g. not read in that round, comes last).
+    A tuple: a ranking makes one per entry.
     """
 
     key: Hashable
@@ -44,14 +45,13 @@ class Candidate:
     tie_values: tuple[Fraction | None, ...] = ()
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where one entry ends up.
 
     ``tier`` is None for an entry without a prize and for every entry of an
     unresolved boundary tie, whose possible tiers are in ``contested_tiers``.
     ``decided_by`` says what settled a tie it was in: a tie-breaker's name,
-    BY_ORGANIZER or SHARED.
+    BY_ORGANIZER or SHARED. A tuple: a ranking makes one per entry.
     """
 
     key: Hashable

@@ -26,8 +26,7 @@ def _figures(progress_rows, calib: Calibration) -> dict:
     }
     if scored and calib.jury is not None:
         figures["distributions"] = charts.distributions(
-            [(_("Jury"), [float(t) for t in calib.jury_totals])]
-            + [(c.judge.name, [float(t) for t in c.totals]) for c in scored],
+            [(_("Jury"), calib.jury_points)] + [(c.judge.name, c.points) for c in scored],
             "distribution-chart-caption")
         figures["means"] = charts.means_with_spread(
             [(c.judge.name, float(c.spread.mean), float(c.spread.sd)) for c in scored],

@@ -13,14 +13,31 @@ from contest.results.totals import UNIT, RoundSheets
 class JudgeCalibration:
     judge: User
     spread: Spread | None          # None: no full sheet submitted yet
-    totals: list[Fraction]
+    units: list[int]               # the judge's totals in the round, in UNITs
+
+    @property
+    def totals(self) -> list[Fraction]:
+        return [Fraction(t, UNIT) for t in self.units]
+
+    @property
+    def points(self) -> list[float]:
+        """The totals as floats, for the charts (the same floats as the exact totals give)."""
+        return [t / UNIT for t in self.units]
 
 
 @dataclass(frozen=True)
 class Calibration:
     judges: list[JudgeCalibration]
     jury: Spread | None
-    jury_totals: list[Fraction]
+    jury_units: list[int]
+
+    @property
+    def jury_totals(self) -> list[Fraction]:
+        return [Fraction(t, UNIT) for t in self.jury_units]
+
+    @property
+    def jury_points(self) -> list[float]:
+        return [t / UNIT for t in self.jury_units]
 
     def scored(self) -> list[tuple[str, Spread]]:
         """(name, spread) of the judges with at least one full sheet."""
@@ -28,12 +45,12 @@ class Calibration:
 
 
 def calibration(round_: Round, judges: list[User]) -> Calibration:
-    """The round's full sheets summed by the database (one query), spread per judge."""
+    """The round's full sheets as their stored totals (one query), spread per judge."""
     totals = RoundSheets.load(round_).totals
     spreads, jury = judge_spreads(totals, unit=UNIT)
-    by_judge: dict[int, list[Fraction]] = {}
+    by_judge: dict[int, list[int]] = {}
     for _, judge_id, total in totals:
-        by_judge.setdefault(judge_id, []).append(Fraction(total, UNIT))
+        by_judge.setdefault(judge_id, []).append(total)
     return Calibration(
         [JudgeCalibration(j, spreads.get(j.id), by_judge.get(j.id, [])) for j in judges],
         jury, [t for values in by_judge.values() for t in values],

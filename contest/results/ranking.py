@@ -341,6 +341,8 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
             scores = {k: final(k, score, before) for k, score in scores.items()}
         return scores
 
+    ratios_by_method: dict[str, dict] = {}
+
     def place(m: str) -> TieringResult:
         if m in fully:
             return rank_scores(complete, scores_under(m), rules, contest.tie_breakers, resolutions, tie_values)
@@ -350,7 +352,10 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
             return zscore_prize_scores(complete, sheets.totals, UNIT, rules, contest.tie_breakers,
                                        resolutions, tie_values)
         else:
-            ratios = score_ratios(m, sheets.totals, UNIT)
+            if not ratios_by_method:  # every method ranked on ratios, from one grouping
+                ratios_by_method.update(score_ratios(
+                    [n for n in METHODS if n not in fully and n != ZSCORE], sheets.totals, UNIT))
+            ratios = ratios_by_method[m]
         return prize_scores(complete, ratios, rules, contest.tie_breakers, resolutions, tie_values)
 
     placements = {m: place(m) for m in dict.fromkeys((method, *METHODS))}
