@@ -4,8 +4,9 @@ sheet-list pages with their queries, on an existing instance (docs/benchmarks.md
     DATABASE_URL=sqlite:////tmp/big/contest.db .venv/bin/python scripts/benchmark_ranking.py --runs 5
 
 In process, each step runs in a fresh session (what a request pays); "compute_ranking"
-is the whole ranking under one method: sheet totals from the database, every method's
-scores and tiers (for the side-by-side view and the summary line), and its rows.
+is the whole ranking under one method: the sheets' stored totals, the method's and the
+plain mean's scores and tiers in full, the other methods' tiers as far as their prizes
+reach (for the marks and the summary line), and its rows.
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def main() -> None:
             wall, cpu, queries = cpu_timed(bench.engine, bench.runs, step)
             print(f"| {label} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {queries} |")
 
-        row("sheet totals from the database (GROUP BY sheet)", lambda: RoundSheets.load(round_))
+        row("sheet totals (stored on the sheets, one row each)", lambda: RoundSheets.load(round_))
         totals = RoundSheets.load(round_).totals
         for method in METHODS:
             row(f"score_round {method} (Python, from the totals)",
