@@ -46,7 +46,7 @@ class Calibration:
 
 def calibration(round_: Round, judges: list[User]) -> Calibration:
     """The round's full sheets as their stored totals (one query), spread per judge."""
-    totals = RoundSheets.load(round_).totals
+    totals = RoundSheets.full_totals(round_)
     spreads, jury = judge_spreads(totals, unit=UNIT)
     by_judge: dict[int, list[int]] = {}
     for _, judge_id, total in totals:
