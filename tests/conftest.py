@@ -3,12 +3,14 @@ a client with a real CSRF-protected login, and factories that return callables."
 from __future__ import annotations
 
 import re
+import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from flask import g
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from config import TestConfig
@@ -22,6 +24,8 @@ from contest.models import AuthorKind, Contest, Entry, Role, User
 PASSWORD = "correct-horse-42"
 ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Where PostgreSQL keeps the session's copy of the demo contest (see demo_contest).
+DEMO_COPY_SCHEMA = "demo_copy"
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +35,14 @@ def _schema():
         app = create_app(TestConfig)
         with app.app_context():
             db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text(f"DROP SCHEMA IF EXISTS {DEMO_COPY_SCHEMA} CASCADE"))
             db.session.execute(text("CREATE SCHEMA public"))
             db.session.commit()
             db.create_all()
             db.engine.dispose()
     yield
+    if "sqlite" in _demo_copy:
+        _demo_copy.pop("sqlite").close()
 
 
 def _empty_tables() -> None:
@@ -57,6 +64,25 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Templates compiled once for the session: each test's new app would compile every
+    template it renders again (about a quarter of a second a test). Jinja checks each
+    template's source against the compiled code's checksum before using it."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 @pytest.fixture
 def app(_schema, tmp_path: Path):
     class Config(TestConfig):
@@ -64,6 +90,7 @@ def app(_schema, tmp_path: Path):
         UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
 
     app = create_app(Config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
 
     @app.teardown_request
     def forget_the_request(error=None):
@@ -231,13 +258,75 @@ def make_entry(app):
     return make
 
 
-@pytest.fixture
-def demo_contest(app):
-    """The seed contest dvk-2022, small: 40 entries, 4 judges, every sheet submitted."""
+# One demo contest per test session: built by the first test that asks for it on an
+# empty database, then copied into every later one (SQLite: a few ms instead of 0.8 s;
+# PostgreSQL: 50–100 ms instead of 1.2 s).
+_demo_copy: dict = {}
+
+
+def _database_is_empty() -> bool:
+    tables = " OR ".join(f'EXISTS (SELECT 1 FROM "{t.name}")' for t in db.metadata.sorted_tables)
+    return not db.session.scalar(text(f"SELECT {tables}"))
+
+
+def _save_demo_copy() -> None:
+    """Keep what the database holds now (the demo just built) for the session."""
+    if ON_POSTGRES:
+        statements = [f"DROP SCHEMA IF EXISTS {DEMO_COPY_SCHEMA} CASCADE", f"CREATE SCHEMA {DEMO_COPY_SCHEMA}"]
+        statements += [f'CREATE TABLE {DEMO_COPY_SCHEMA}."{t.name}" AS TABLE "{t.name}"'
+                       for t in db.metadata.sorted_tables]
+        db.session.execute(text("; ".join(statements)))
+        _demo_copy["sequences"] = db.session.execute(text(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
+        db.session.commit()
+    else:
+        copy = sqlite3.connect(":memory:")
+        raw = db.engine.raw_connection()  # the test's in-memory database (one connection)
+        try:
+            raw.driver_connection.backup(copy)
+        finally:
+            raw.close()
+        _demo_copy["sqlite"] = copy
+
+
+def _restore_demo_copy() -> None:
+    """Fill the empty database with the kept demo: the same rows, ids and sequences."""
+    if ON_POSTGRES:
+        statements = [f'INSERT INTO "{t.name}" SELECT * FROM {DEMO_COPY_SCHEMA}."{t.name}"'
+                      for t in db.metadata.sorted_tables]
+        statements += [f"SELECT setval('{name}', {value}, true)" for name, value in _demo_copy["sequences"]]
+        db.session.execute(text("; ".join(statements)))
+        db.session.commit()
+    else:
+        db.session.remove()
+        raw = db.engine.raw_connection()
+        try:
+            _demo_copy["sqlite"].backup(raw.driver_connection)
+        finally:
+            raw.close()
+
+
+def load_small_demo() -> None:
     from contest.demo import load_demo
 
     load_demo(entries=40, judges=4, seed=2022)
     db.session.commit()
+
+
+@pytest.fixture
+def demo_contest(app):
+    """The seed contest dvk-2022, small: 40 entries, 4 judges, every sheet submitted.
+
+    On an empty database it is a copy of the first one the session built (a test that
+    made rows first gets a demo built on top of them)."""
+    if not _database_is_empty():
+        load_small_demo()
+    elif _demo_copy:
+        _restore_demo_copy()
+    else:
+        load_small_demo()
+        _save_demo_copy()
     return db.session.scalar(db.select(Contest).where(Contest.slug == "dvk-2022"))
 
 

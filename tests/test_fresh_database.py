@@ -25,3 +25,44 @@ def test_emptying_the_tables_leaves_no_row_and_ids_start_at_1(finalized_demo, ma
     contest = make_contest()
     entry = make_entry(contest)
     assert (user.id, contest.id, contest.categories[0].id, entry.id) == (1, 1, 1, 1)
+
+
+def _rows_without_times() -> dict[str, list[tuple]]:
+    """Every table's rows, each without its date-times (a demo built later is stamped later)
+    and its password hashes (salted afresh)."""
+    from sqlalchemy import DateTime
+
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name != "password_hash"
+                   and not isinstance(getattr(c.type, "impl", c.type), DateTime)]
+        rows[table.name] = sorted(db.session.execute(select(*columns)).all(), key=repr)
+    return rows
+
+
+def test_the_demo_copied_into_a_test_is_the_demo_built_afresh(demo_contest):
+    from tests.conftest import _demo_copy, _restore_demo_copy, load_small_demo
+
+    assert _demo_copy, "the session keeps a copy of the demo"
+    _empty_tables()
+    _restore_demo_copy()
+    copied = _rows_without_times()
+    assert len(copied["entries"]) == 40 and copied["scores"]
+    _empty_tables()
+    load_small_demo()
+    assert _rows_without_times() == copied
+    # Ids go on after the copy's as after the built demo's.
+    _empty_tables()
+    _restore_demo_copy()
+    assert make_more_entries_id() == len(copied["entries"]) + 1
+
+
+def make_more_entries_id() -> int:
+    from contest.models import AuthorKind, Contest, Entry
+
+    contest = db.session.scalar(select(Contest))
+    entry = Entry(contest=contest, code="EXTRA", category=contest.categories[0], title="Thêm",
+                  author_kind=AuthorKind.INDIVIDUAL)
+    db.session.add(entry)
+    db.session.flush()
+    return entry.id
