@@ -145,22 +145,32 @@ class _Spread:
         return cls(count, _decimal(Fraction(total) / count), _decimal(variance).sqrt())
 
 
-def zscore_rescaler(totals: Iterable[Total]):
+def judge_sums(totals: Iterable[Total]) -> dict[Hashable, list]:
+    """Each judge's count, Σ total, Σ total² and largest |total| over ``totals``."""
+    sums: dict[Hashable, list] = {}
+    for _, judge, total in totals:
+        acc = sums.get(judge)
+        if acc is None:
+            acc = sums[judge] = [0, 0, 0, 0]
+        acc[0] += 1
+        acc[1] += total
+        acc[2] += total * total
+        acc[3] = max(acc[3], abs(total))
+    return sums
+
+
+def zscore_rescaler(totals: Iterable[Total], sums: dict[Hashable, list] | None = None):
     """A function (judge, total) → the total rescaled to the round's scale (Decimal).
 
     μ + σ·(t − μⱼ)/σⱼ with each judge's and the round's mean and population
     standard deviation; t − μⱼ + μ where σⱼ is 0 or the judge has fewer than
-    ZSCORE_MIN_SHEETS sheets. Call it inside the 28-digit context.
+    ZSCORE_MIN_SHEETS sheets. Call it inside the 28-digit context. ``sums``:
+    ``judge_sums(totals)`` when the caller has them.
     """
-    sums: dict[Hashable, list] = {}
-    for _, judge, total in totals:
-        acc = sums.setdefault(judge, [0, 0, 0])
-        acc[0] += 1
-        acc[1] += total
-        acc[2] += total * total
+    sums = judge_sums(totals) if sums is None else sums
     count = sum(a[0] for a in sums.values())
     round_ = _Spread.of(count, sum(a[1] for a in sums.values()), sum(a[2] for a in sums.values()))
-    judges = {j: _Spread.of(*acc) for j, acc in sums.items()}
+    judges = {j: _Spread.of(*acc[:3]) for j, acc in sums.items()}
     factors = {}
     for judge, spread in judges.items():
         if spread.count < ZSCORE_MIN_SHEETS or spread.sd == 0:
@@ -177,8 +187,8 @@ def zscore_rescaler(totals: Iterable[Total]):
     return rescale
 
 
-def zscores(totals: Sequence[Total], unit: int = 1, only: Collection[Hashable] | None = None
-            ) -> dict[Hashable, Decimal]:
+def zscores(totals: Sequence[Total], unit: int = 1, only: Collection[Hashable] | None = None,
+            sums: dict[Hashable, list] | None = None) -> dict[Hashable, Decimal]:
     """Each entry's zscore score (28-digit Decimal), rescaled over every total of the
     round; for the entries in ``only`` alone when it is given (the same Decimals)."""
     if not totals:
@@ -186,7 +196,7 @@ def zscores(totals: Sequence[Total], unit: int = 1, only: Collection[Hashable] |
     with localcontext() as ctx:
         ctx.prec = ZSCORE_PRECISION
         ctx.rounding = ROUND_HALF_UP
-        rescale = zscore_rescaler(totals)
+        rescale = zscore_rescaler(totals, sums)
         rescaled: dict[Hashable, list[Decimal]] = {}
         for entry, judge, total in totals:
             if only is None or entry in only:
@@ -200,21 +210,14 @@ def zscores(totals: Sequence[Total], unit: int = 1, only: Collection[Hashable] |
 ZSCORE_ESTIMATE_ERROR = 1e-9
 
 
-def zscore_estimates(totals: Sequence[Total], unit: int = 1) -> tuple[dict[Hashable, float], float]:
+def zscore_estimates(totals: Sequence[Total], unit: int = 1, sums: dict[Hashable, list] | None = None
+                     ) -> tuple[dict[Hashable, float], float]:
     """Each entry's zscore score as a float, and a bound on how far any of them is from
     the Decimal score ``zscores`` gives: the same formula and the same fallbacks
     (decided on exact integers), in floats. Integer totals only."""
     if not totals:
         return {}, 0.0
-    sums: dict[Hashable, list[int]] = {}
-    for _, judge, total in totals:
-        acc = sums.get(judge)
-        if acc is None:
-            acc = sums[judge] = [0, 0, 0, 0]
-        acc[0] += 1
-        acc[1] += total
-        acc[2] += total * total
-        acc[3] = max(acc[3], abs(total))
+    sums = judge_sums(totals) if sums is None else sums
 
     def spread(count: int, total: int, squares: int) -> tuple[float, float, bool]:
         spread_n2 = squares * count - total * total  # n²·variance, exact

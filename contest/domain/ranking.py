@@ -14,6 +14,7 @@ from contest.domain.aggregation import (
     Total,
     ranking_score,
     score_round,
+    judge_sums,
     zscore_estimates,
     zscores,
 )
@@ -119,13 +120,14 @@ def zscore_prize_scores(
     below the last ranked score to round up to it."""
     if not tiers or not keys:
         return prize_scores([], {}, tiers)
-    estimates, error = zscore_estimates(totals, unit)
+    sums = judge_sums(totals)
+    estimates, error = zscore_estimates(totals, unit, sums)
     by_estimate = sorted(keys, key=estimates.__getitem__, reverse=True)
     wanted = first or 4 * sum(t.quota for t in tiers) + 16
     while True:
         top = set(by_estimate[:wanted])
         ratios = {}
-        for key, score in zscores(totals, unit, only=top).items():
+        for key, score in zscores(totals, unit, only=top, sums=sums).items():
             ranked_on = ranking_score(ZSCORE, score)
             ratios[key] = (ranked_on.numerator, ranked_on.denominator)
         subset = [key for key in keys if key in top]

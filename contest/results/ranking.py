@@ -314,12 +314,12 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
 
     rows: dict[int, RankingRow] = {}
     chosen = by_method[method]
-    unscored = RoundEntry(None, None, 0, 0)
+    unscored, current = RoundEntry(None, None, 0, 0), round_.code
     for entry_id, code in entries:
         result = chosen.get(entry_id) or unscored
         score = None if result.score is None else ranking_score(method, result.score)
         round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
-        round_scores[round_.code] = score
+        round_scores[current] = score
         final_score, raw_score = score, result.mean
         if final.weighted:
             final_score = final(entry_id, score, earlier)
@@ -327,7 +327,7 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         rows[entry_id] = RankingRow(
             entry_id, code, final_score, result.complete and final_score is not None,
             result.counted, result.assigned, raw_score=raw_score,
-            disagreement=result.disagreement, round_code=round_.code, round_scores=round_scores)
+            disagreement=result.disagreement, round_code=current, round_scores=round_scores)
     complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
 
     def scores_under(m: str) -> dict[int, Fraction]:
@@ -359,7 +359,9 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         return prize_scores(complete, ratios, rules, contest.tie_breakers, resolutions, tie_values)
 
     placements = {m: place(m) for m in dict.fromkeys((method, *METHODS))}
-    tier_of = {m: {p.key: p.tier for p in result.placements} for m, result in placements.items()}
+    # Each method's prizes: an entry without one has no tier to differ by under another.
+    won = {m: {p.key: p.tier for p in result.placements if p.tier is not None}
+           for m, result in placements.items()}
     for p in placements[MEAN].placements:
         rows[p.key].rank_if_mean = p.rank
         rows[p.key].tier_if_mean = tiers.get(p.tier) if p.tier else None
@@ -373,12 +375,12 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         row = rows[p.key]
         row.rank, row.tier = p.rank, tiers.get(p.tier) if p.tier else None
         row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
-        row.contested = tier_list(p.contested_tiers)
+        row.contested = tier_list(p.contested_tiers) if p.contested_tiers else ()
         ranked.append(row)
     ties = [TieGroup(t.score, [rows[k] for k in t.keys], tier_list(t.tiers)) for t in result.boundary_ties]
     decided = [TieDecision(d.score, [rows[k] for k in d.keys], tier_list(d.tiers), d.decided_by, d.values)
                for d in result.decided_ties]
-    changes = {m: sum(tier_of[m].get(k) != tier for k, tier in tier_of[method].items())
+    changes = {m: sum(won[m].get(k) != won[method].get(k) for k in won[m].keys() | won[method].keys())
                for m in METHODS if m != method}
     incomplete = [rows[e] for e, _ in entries if not rows[e].complete]
     stopped = _stopped_rows(contest, everyone, stopped_in, earlier, earlier_means, len(ranked))
