@@ -4,14 +4,15 @@
 For 16 and for 380 certificates (the seed contest's prizes and its entry count)
 it runs, on the same generated Vietnamese data:
 
-  batch         render_certificates() as the app calls it (large batches are
-                split across the machine's cores and joined);
-  batch-1cpu    the same in one process, one WeasyPrint document;
-  naive         a loop writing one WeasyPrint document per certificate.
+  batch             render_certificates() as the app calls it: WeasyPrint lays
+                    out each design once, the text engine sets the texts;
+  batch-weasyprint  the same with the texts laid out by WeasyPrint in strips
+                    (what a font the text engine cannot set gets);
+  naive             a loop writing one WeasyPrint document per certificate.
 
 Each method runs in a fresh process, 3 times; the median wall time and the
-peak resident memory (the process; for the split batch also the sum over it
-and its worker processes) are printed as a markdown table. Usage:
+peak resident memory (the process and any process it starts, summed) are
+printed as a markdown table. Usage:
 
     .venv/bin/python scripts/benchmark_certificates.py [--sizes 16 380] [--runs 3]
 """
@@ -33,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-METHODS = ("batch", "batch-1cpu", "naive")
+METHODS = ("batch", "batch-weasyprint", "naive")
 
 
 def sample_views(count: int, seed: int = 2022) -> list:
@@ -75,8 +76,8 @@ def sample_views(count: int, seed: int = 2022) -> list:
 class ProcessTree(threading.Thread):
     """Samples this process and its descendants (Linux /proc): peak memory, CPU time.
 
-    The workers of a split batch are not our children (they start from a fork
-    server), so getrusage cannot see them; sampling every 50 ms can.
+    getrusage sees only this process; sampling every 50 ms also sees any process
+    a method starts (none does today).
     """
 
     TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -130,8 +131,8 @@ def run_method(method: str, count: int, runs: int) -> dict:
         start = time.perf_counter()
         if method == "batch":
             sizes.append(len(render_certificates(views)))
-        elif method == "batch-1cpu":
-            sizes.append(len(render_certificates(views, workers=1)))
+        elif method == "batch-weasyprint":
+            sizes.append(len(render_certificates(views, text_engine="weasyprint")))
         else:
             sizes.append(sum(len(render_document([view])) for view in views))
         times.append(time.perf_counter() - start)
@@ -192,7 +193,7 @@ def main() -> None:
             runs = ", ".join(f"{t:.2f}" for t in r["times"])
             rss = f"{r['rss_mb']:.0f}"
             if r["tree_rss_mb"] > r["rss_mb"] * 1.05:
-                rss += f" ({r['tree_rss_mb']:.0f} summed with workers)"
+                rss += f" ({r['tree_rss_mb']:.0f} summed over its processes)"
             cpu = f"{r['cpu_per_run']:.2f}" if r["cpu_per_run"] is not None else "—"
             print(f"| {count} | {method} | {r['median']:.2f} | {1000 * r['median'] / count:.0f} | "
                   f"{runs} | {cpu} | {r['bytes'] / 1024:.0f} KiB | {rss} |", flush=True)

@@ -124,11 +124,8 @@ def assemble_strips(designs: Sequence[bytes], text_parts: Sequence[bytes],
     sources = [pikepdf.open(BytesIO(design)) for design in designs]
     forms = [out.copy_foreign(source.pages[0].as_form_xobject()) for source in sources]
     width, height = (float(x) for x in sources[0].pages[0].mediabox[2:])
-    scale = PT_PER_MM
-    qr_x, qr_side = qr_place.left * scale, qr_place.side * scale
-    qr_y = height - (qr_place.top + qr_place.side) * scale
     draw_design = [_draw(out, f"q /Design{i} Do Q\n") for i in range(len(designs))]
-    draw_qr = _draw(out, f"q {qr_side:.3f} 0 0 {qr_side:.3f} {qr_x:.3f} {qr_y:.3f} cm /QR Do Q\n")
+    draw_qr = _draw(out, _qr_content(qr_place, height))
     index = 0
     for part, rows in zip(text_parts, strip_rows):
         source = pikepdf.open(BytesIO(part))
@@ -171,14 +168,33 @@ def assemble_strips(designs: Sequence[bytes], text_parts: Sequence[bytes],
     return buffer.getvalue()
 
 
-def join_pdfs(parts: Sequence[bytes]) -> bytes:
-    """The pages of ``parts``, in order, with the first part's title (a stock print's texts)."""
+def assemble_pages(designs: Sequence[bytes], contents: Sequence[bytes], fonts, page_designs: Sequence[int],
+                   qr_codes: Sequence[QrImage], qr_place: QrPlace, title: str = "") -> bytes:
+    """Certificate i's page: design ``page_designs[i]``, the texts drawn by ``contents[i]`` (in
+    the fonts of ``fonts``, a typesetting.FontSet, embedded once) and its QR code."""
     out = pikepdf.new()
-    sources = [pikepdf.open(BytesIO(part)) for part in parts]
-    for number, source in enumerate(sources):
-        if number == 0 and "/Title" in source.docinfo:
-            out.docinfo[Name.Title] = source.docinfo[Name.Title]
-        out.pages.extend(source.pages)
+    sources = [pikepdf.open(BytesIO(design)) for design in designs]
+    forms = [out.copy_foreign(source.pages[0].as_form_xobject()) for source in sources]
+    width, height = (float(x) for x in sources[0].pages[0].mediabox[2:])
+    draw_design = [_draw(out, f"q /Design{i} Do Q\n") for i in range(len(designs))]
+    draw_qr = _draw(out, _qr_content(qr_place, height))
+    font_resources = out.make_indirect(fonts.embed(out))
+    for content, design, qr in zip(contents, page_designs, qr_codes, strict=True):
+        page = Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, width, height]),
+            Resources=Dictionary(Font=font_resources, XObject=Dictionary(
+                {f"/Design{design}": forms[design], "/QR": _qr_xobject(out, qr)})),
+            Contents=Array([draw_design[design], _draw(out, content), draw_qr]),
+        )
+        out.pages.append(pikepdf.Page(out.make_indirect(page)))
+    if title:
+        out.docinfo[Name.Title] = title
     buffer = BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+def _qr_content(qr_place: QrPlace, height: float) -> str:
+    side, x = qr_place.side * PT_PER_MM, qr_place.left * PT_PER_MM
+    y = height - (qr_place.top + qr_place.side) * PT_PER_MM
+    return f"q {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm /QR Do Q\n"

@@ -63,7 +63,7 @@ def design(slug: str, doc_code: str):
 def design_preview(slug: str, doc_code: str, fmt: str):
     """One certificate drawn with the design as typed (unsaved), as PNG or PDF; without
     a query, as saved."""
-    from contest.certificates.rendering import render_document, render_preview
+    from contest.certificates.rendering import render_certificates, render_preview
 
     if fmt not in ("png", "pdf"):
         abort(404)
@@ -80,7 +80,7 @@ def design_preview(slug: str, doc_code: str, fmt: str):
     printer = printer_of(contest, request.args.get("printer", type=int))
     view = preview_view(kind, design_view(kind, printer, changes=values), shared=values)
     started = time.perf_counter()
-    body = render_preview(view) if fmt == "png" else render_document([view])
+    body = render_preview(view) if fmt == "png" else render_certificates([view])
     took = (time.perf_counter() - started) * 1000
     response = send_file(BytesIO(body), mimetype="image/png" if fmt == "png" else "application/pdf",
                          download_name=f"{contest.slug}-{kind.code}-preview.{fmt}", max_age=0)

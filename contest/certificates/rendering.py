@@ -1,20 +1,19 @@
 """Render certificates to PDF from plain data: no Flask, no database.
 
-A batch is one WeasyPrint document of texts (fonts are subset once; a large
-batch is one document per core), laid out as strips of many certificates
-that are cut into pages, with each kind's design laid out once and stamped
-under its pages (contest.certificates.assembly). WeasyPrint may read only
+A batch is one PDF: each kind's design is laid out once by WeasyPrint and
+stamped under its pages, and the variable texts are set straight into each
+page by contest.certificates.text_layer (contest.certificates.assembly puts
+the pages together). WeasyPrint lays out the texts only for a font that
+engine cannot set and for pre-printed stock, and the full single page is its
+too (the reference the batch is compared with). WeasyPrint may read only
 files under static/ and the contest's folder of uploaded design files; it is
 imported by the functions that print, so a process that never prints does
 not load it.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 from io import BytesIO
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -36,6 +35,7 @@ from contest.certificates.fitting import (
 )
 from contest.certificates.layouts import QR_MM, ZOOM, frame_svg, geometry
 from contest.certificates.stock import stock_page
+from contest.certificates.typesetting import UnsupportedFont
 from contest.certificates.wording import (
     dateline,
     default_texts,
@@ -53,8 +53,6 @@ QR_ERROR_LEVEL = "m"
 # Any mask gives a valid code (the reader learns it from the format bits); letting
 # segno score all eight for the best one took a third of a batch's time.
 QR_MASK = 0
-# Below this many pages per worker, starting a worker costs more than it saves.
-PAGES_PER_WORKER = 40
 # Certificates laid out one under another on one page of the text layer.
 STRIP_ROWS = 40
 
@@ -258,14 +256,6 @@ def render_text_layer(views: Sequence[CertificateView], static_dir: Path = STATI
     return render_document(views, static_dir, "text")
 
 
-def text_part(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR) -> tuple[bytes, list]:
-    """The text strips of ``views`` and their QR codes (what one worker does)."""
-    from contest.certificates.assembly import qr_image
-
-    return (render_text_layer(views, static_dir),
-            [qr_image(qr_code(v.verify_url).matrix) for v in views])
-
-
 def design_of(view: CertificateView) -> tuple:
     """What the design layer prints: certificates equal in this share one design page."""
     return (view.title, view.issuer_lines, view.place, view.day, view.month, view.year,
@@ -273,79 +263,88 @@ def design_of(view: CertificateView) -> tuple:
             view.design)
 
 
-def worker_count(pages: int) -> int:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cpus, pages // PAGES_PER_WORKER))
+TEXT_ENGINES = ("auto", "weasyprint")
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a clean server process that has imported only this module.
+def render_certificates(views: Sequence[CertificateView], static_dir: Path = STATIC_DIR,
+                        text_engine: str = "auto") -> bytes:
+    """All ``views`` in one PDF, one page each, in the given order.
 
-    Forking the web process itself would copy its threads and database connections.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "weasyprint"])
-    return context
-
-
-def render_certificates(
-    views: Sequence[CertificateView], static_dir: Path = STATIC_DIR, workers: int | None = None
-) -> bytes:
-    """All ``views`` in one PDF, one A4 landscape page each, in the given order.
-
-    Each distinct design is laid out once and stamped under its pages; the
-    texts of a large batch are laid out in parallel processes (WeasyPrint uses
-    one core) and joined. See docs/benchmarks.md.
+    Each distinct design is laid out once by WeasyPrint and stamped under its
+    pages; the variable texts are set by contest.certificates.text_layer, or,
+    for a font it cannot set (or ``text_engine="weasyprint"``), laid out by
+    WeasyPrint in strips. A pre-printed stock print is WeasyPrint's alone.
+    See docs/benchmarks.md.
     """
     if not views:
         raise ValueError("no certificates to render")
     if len({v.design for v in views}) > 1:
         raise ValueError("a batch is printed with one design")
+    if text_engine not in TEXT_ENGINES:
+        raise ValueError(f"unknown text engine {text_engine!r}")
     design_index: dict[tuple, int] = {}
     first_of_design: list[CertificateView] = []
     for view in views:
         if design_of(view) not in design_index:
             design_index[design_of(view)] = len(first_of_design)
             first_of_design.append(view)
-    stock = views[0].design.mode == "stock"
+    page_designs = [design_index[design_of(v)] for v in views]
+    if views[0].design.mode == "stock":  # the texts alone, nothing under them
+        return render_text_layer(views, static_dir)
+    if text_engine == "auto" and _typeset(views[0].design, static_dir):
+        try:
+            return typeset_certificates(views, first_of_design, page_designs, static_dir)
+        except UnsupportedFont:
+            pass  # a font the text engine cannot set after all: WeasyPrint lays the texts out
+    from contest.certificates.assembly import QrPlace, assemble_strips, qr_image
 
-    def render_designs() -> list[bytes]:
-        return [] if stock else [render_document([view], static_dir, "design") for view in first_of_design]
-
-    processes = worker_count(len(views)) if workers is None else min(workers, len(views))
-    size = -(-len(views) // max(processes, 1))
-    chunks = [list(views[i:i + size]) for i in range(0, len(views), size)]
-    work = render_text_layer if stock else text_part
-    if len(chunks) == 1:
-        designs, parts = render_designs(), [work(views, static_dir)]
-    else:
-        # This process lays out the designs and the first part while workers start and lay out the others.
-        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=_worker_context()) as pool:
-            others = [pool.submit(work, chunk, static_dir) for chunk in chunks[1:]]
-            designs = render_designs()
-            parts = [work(chunks[0], static_dir)] + [f.result() for f in others]
-    from contest.certificates.assembly import QrPlace, assemble_strips, join_pdfs
-
-    if stock:  # pre-printed stock: the texts alone, nothing under them
-        return join_pdfs(parts)
     design = views[0].design
     shape, zoom = geometry(design.layout, design.orientation), ZOOM[design.paper]
     qr = shape.qr_image
     return assemble_strips(
-        designs, [pdf for pdf, _ in parts], [strip_rows(len(chunk)) for chunk in chunks],
-        [design_index[design_of(v)] for v in views], [code for _, codes in parts for code in codes],
+        [render_document([view], static_dir, "design") for view in first_of_design],
+        [render_text_layer(views, static_dir)], [strip_rows(len(views))], page_designs,
+        [qr_image(qr_code(v.verify_url).matrix) for v in views],
         QrPlace(qr.left * zoom, qr.top * zoom, qr.width * zoom),
     )
 
 
+def _typeset(design: DesignView, static_dir: Path) -> bool:
+    from contest.certificates.text_layer import supports
+
+    return supports(design.font_paths(static_dir))
+
+
+def typeset_certificates(views: Sequence[CertificateView], first_of_design: Sequence[CertificateView],
+                         page_designs: Sequence[int], static_dir: Path = STATIC_DIR) -> bytes:
+    """The batch with its variable texts set by contest.certificates.text_layer, in this process:
+    WeasyPrint lays out only each design once."""
+    from contest.certificates.assembly import QrPlace, assemble_pages, qr_image
+    from contest.certificates.text_layer import page_text
+    from contest.certificates.typesetting import PT_PER_MM, FontSet
+
+    design = views[0].design
+    shape, zoom = geometry(design.layout, design.orientation), ZOOM[design.paper]
+    fonts = design.font_paths(static_dir)
+    designs = [render_document([view], static_dir, "design") for view in first_of_design]
+    used = FontSet(font_faces(design, static_dir)[0]["family"])
+    height_pt = shape.page[1] * zoom * PT_PER_MM
+    contents = [page_text(used, page_context(view, static_dir, "text"), shape, fonts, zoom, height_pt)
+                for view in views]
+    codes = [qr_image(qr_code(view.verify_url).matrix) for view in views]
+    qr = shape.qr_image
+    return assemble_pages(designs, contents, used, page_designs, codes,
+                          QrPlace(qr.left * zoom, qr.top * zoom, qr.width * zoom),
+                          title=fill_text(views[0].title, shared_values(views[0])))
+
+
 def render_preview(view: CertificateView, static_dir: Path = STATIC_DIR, dpi: int = 72) -> bytes:
-    """One certificate as a PNG (a stock print on a transparent sheet, to lie over the form's scan)."""
+    """One certificate as a PNG, drawn as it prints (a stock print on a transparent sheet, to lie
+    over the form's scan)."""
     import pypdfium2
     from PIL import Image
 
-    document = pypdfium2.PdfDocument(render_document([view], static_dir))
+    document = pypdfium2.PdfDocument(render_certificates([view], static_dir))
     try:
         page = document[0]
         stock = view.design.mode == "stock"
