@@ -32,7 +32,7 @@ def main() -> None:
     start = time.perf_counter()
     from contest.certificates.designs import DEFAULT_STOCK
     from contest.certificates.printed import CertificateView, DesignView
-    from contest.certificates.rendering import render_document, render_preview
+    from contest.certificates.rendering import render_certificates, render_preview
     imported = time.perf_counter() - start
 
     base = CertificateView(
@@ -67,7 +67,7 @@ def main() -> None:
             png.append((time.perf_counter() - start) * 1000)
             png_cpu.append((time.process_time() - cpu) * 1000)
             start, cpu = time.perf_counter(), time.process_time()
-            render_document([view])
+            render_certificates([view])  # the page's PDF: drawn as the batch prints
             pdf.append((time.perf_counter() - start) * 1000)
             pdf_cpu.append((time.process_time() - cpu) * 1000)
         print(f"| {name} | {statistics.median(png):.0f} | {statistics.median(png_cpu):.0f} "
