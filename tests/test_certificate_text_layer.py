@@ -71,6 +71,16 @@ def letters(pdf: bytes, index: int) -> list[tuple[str, str, float, float, float]
                 for c in document.pages[index].chars if not c["text"].isspace()]
 
 
+def set_by_the_engine(pdf: bytes, index: int) -> bool:
+    """Whether the page's texts were set by the text engine (its fonts are /T0, /T1 …),
+    not cut from WeasyPrint's strips."""
+    import pikepdf
+
+    with pikepdf.open(BytesIO(pdf)) as document:
+        page = document.pages[index]
+        return len(page.Contents) == 3 and b"/T0 " in page.Contents[1].read_bytes()
+
+
 def assert_same_letters(expected: list, actual: list) -> None:
     assert len(actual) == len(expected)
     remaining = list(actual)
@@ -94,9 +104,13 @@ def test_a_batch_page_looks_like_weasyprints_full_page(design):
     views = [replace(view, design=design) for view in VIEWS]
     batch = render_certificates(views)
     for index, view in enumerate(views):
+        assert set_by_the_engine(batch, index)
         full = render_document([view])  # WeasyPrint lays out the whole page, texts too
         assert differing_pixels(page_image(full, 0), page_image(batch, index)) == 0, index
-        assert_same_letters(letters(full, 0), letters(batch, index))
+        if design.font == "Noto Serif":
+            # Noto Sans's "ị" (in "vị", "Thị"): WeasyPrint draws an "i" and a dot below placed
+            # apart, the engine the font's composed glyph (the same pixels), so their letters differ.
+            assert_same_letters(letters(full, 0), letters(batch, index))
 
 
 @pytest.mark.parametrize("setting, change", [("QR_GAP_MM", 0.5), ("NUMBER_PT", 0.5)])
@@ -127,9 +141,9 @@ def test_an_uploaded_truetype_font_is_set_by_the_engine_and_looks_the_same(tmp_p
     views = [replace(view, design=design) for view in VIEWS[:2]]
     batch = render_certificates(views)
     for index, view in enumerate(views):
+        assert set_by_the_engine(batch, index)
         full = render_document([view])
         assert differing_pixels(page_image(full, 0), page_image(batch, index)) == 0
-        assert_same_letters(letters(full, 0), letters(batch, index))
     fonts = subprocess.run(["pdffonts", "-"], input=batch, capture_output=True, check=True).stdout.decode()
     assert "Uploaded-Font" in fonts and "Noto" not in fonts
 
@@ -166,13 +180,16 @@ def test_a_font_the_engine_cannot_set_falls_back_to_weasyprints_layout(tmp_path)
     assert not supports(design.font_paths(STATIC_DIR))
     views = [replace(sample_view(recipient=f"Tac gia so {n}", number=f"{n:02d}/GCN-BTC"), design=design)
              for n in (1, 2)]
-    texts = pdf_pages_text(render_certificates(views), tmp_path)
+    pdf = render_certificates(views)
+    assert not set_by_the_engine(pdf, 0)
+    texts = pdf_pages_text(pdf, tmp_path)
     assert ["Tac gia so 1" in texts[0], "Tac gia so 2" in texts[1]] == [True, True]
 
 
 def test_both_text_engines_print_the_same_pages_in_order(tmp_path):
     views = [sample_view(number=f"{n:02d}/GCN-BTC", recipient=f"Tác giả số {n}") for n in range(1, 7)]
     typeset, weasyprint = (render_certificates(views, text_engine=engine) for engine in ("auto", "weasyprint"))
+    assert set_by_the_engine(typeset, 5) and not set_by_the_engine(weasyprint, 5)
     texts = pdf_pages_text(typeset, tmp_path)
     assert texts == pdf_pages_text(weasyprint, tmp_path) and len(texts) == 6
     for n, text in enumerate(texts, 1):
@@ -193,6 +210,22 @@ def test_names_read_back_exactly_in_nfc_with_their_diacritics(tmp_path):
             assert unicodedata.is_normalized("NFC", text) and name in text
             words = {w["text"] for w in page.extract_words()}
             assert set(name.replace(",", "").split()) <= {w.rstrip(",") for w in words}
+
+
+def test_a_letter_shaped_as_a_letter_and_a_mark_reads_back_as_one(tmp_path):
+    """Noto Sans shapes "ị" as an "i" and a dot below placed apart; the engine draws the font's
+    composed "ị", and the "i" of "Hội" stays an "i"."""
+    view = replace(sample_view(recipient="Lê Thị Bích", unit="Hội Nông dân xã Tân Trào"),
+                   design=DesignView(font="Noto Sans"))
+    pdf = render_certificates([view])
+    assert set_by_the_engine(pdf, 0)
+    text = pdf_pages_text(pdf, tmp_path)[0]
+    assert "Lê Thị Bích" in text and "Đơn vị: Hội Nông dân xã Tân Trào" in text
+    path = tmp_path / "marks.pdf"
+    path.write_bytes(pdf)
+    with pdfplumber.open(path) as document:
+        words = " ".join(w["text"] for w in document.pages[0].extract_words())
+    assert "Lê Thị Bích" in words and "Đơn vị: Hội Nông dân xã Tân Trào" in words
 
 
 def test_the_preview_is_drawn_as_the_batch_prints():

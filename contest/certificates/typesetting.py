@@ -35,6 +35,7 @@ class Face:
     descent: float
     advances: list[float]  # per glyph id, in em (the font's own widths, before kerning)
     hb_font: object
+    cmap: dict[int, int]  # code point → glyph id
 
     def shape(self, text: str) -> tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...]]:
         """Glyph ids, advances (em, kerning applied) and cluster starts of ``text``."""
@@ -45,13 +46,42 @@ class Face:
         buffer.guess_segment_properties()
         hb.shape(self.hb_font, buffer)
         infos, positions = buffer.glyph_infos, buffer.glyph_positions
-        if any(p.y_offset or p.x_offset for p in positions):
-            raise UnsupportedFont(f"{self.path.name}: marks positioned apart from their letters")
         if any(i.codepoint == 0 for i in infos):
             # WeasyPrint would take the letter from another font; so does the fallback.
             raise UnsupportedFont(f"{self.path.name} lacks a letter of {text!r}")
-        return (tuple(i.codepoint for i in infos), tuple(p.x_advance / self.upem for p in positions),
-                tuple(i.cluster for i in infos))
+        glyphs = [i.codepoint for i in infos]
+        advances = [p.x_advance / self.upem for p in positions]
+        clusters = [i.cluster for i in infos]
+        moved = [bool(p.x_offset or p.y_offset) for p in positions]
+        if any(moved):
+            self._compose(text, glyphs, advances, clusters, moved)
+        return tuple(glyphs), tuple(advances), tuple(clusters)
+
+    def _compose(self, text: str, glyphs: list, advances: list, clusters: list, moved: list) -> None:
+        """A letter the font's shaping splits into a base and a mark placed apart (Noto Sans's
+        "ị"): drawn as the font's own composed glyph of the letter instead, which looks the same
+        and reads back as one letter."""
+        index = len(glyphs) - 1
+        while index >= 0:
+            if not moved[index]:
+                index -= 1
+                continue
+            start = clusters[index]
+            first = last = index
+            while first and clusters[first - 1] == start:
+                first -= 1
+            while last + 1 < len(glyphs) and clusters[last + 1] == start:
+                last += 1
+            end = min((c for c in clusters if c > start), default=len(text))
+            letter = text[start:end]
+            composed = self.cmap.get(ord(letter)) if len(letter) == 1 else None
+            if composed is None:
+                raise UnsupportedFont(f"{self.path.name}: a mark placed apart in {letter!r}")
+            glyphs[first:last + 1] = [composed]
+            advances[first:last + 1] = [sum(advances[first:last + 1])]
+            clusters[first:last + 1] = [start]
+            moved[first:last + 1] = [False]
+            index = first - 1
 
 
 @cache
@@ -66,12 +96,13 @@ def load_face(path: Path) -> Face:
         order = font.getGlyphOrder()
         metrics = font["hmtx"].metrics
         advances = [metrics[name][0] / upem for name in order]
+        cmap = {code: font.getGlyphID(name) for code, name in font.getBestCmap().items()}
     hb_face = hb.Face(hb.Blob.from_file_path(str(path)))
     hb_font = hb.Font(hb_face)
     hb_font.scale = (upem, upem)
     # Pango takes the line's ascent and descent from HarfBuzz's extents (hhea, or OS/2 typo metrics).
     extents = hb_font.get_font_extents("ltr")
-    return Face(path, upem, extents.ascender / upem, -extents.descender / upem, advances, hb_font)
+    return Face(path, upem, extents.ascender / upem, -extents.descender / upem, advances, hb_font, cmap)
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,7 @@ class Piece:
     glyphs: tuple[int, ...]
     advances: tuple[float, ...]  # mm
     clusters: tuple[int, ...]
+    codes: tuple[int, ...]  # the CID that draws each glyph (see FontSet)
 
     @property
     def width(self) -> float:
@@ -157,9 +189,9 @@ def _shape_word(fonts: FontSet, word: list[tuple[str, Span]], size_mm: float, sp
     pieces = []
     for text, span in word:
         face = load_face(span.face)
-        glyphs, advances, clusters = fonts.shape(face, text)
+        glyphs, advances, clusters, codes = fonts.shape(face, text)
         pieces.append(Piece(face, span.colour, text, glyphs,
-                            tuple(a * size_mm + spacing_mm for a in advances), clusters))
+                            tuple(a * size_mm + spacing_mm for a in advances), clusters, codes))
     return pieces
 
 
@@ -201,48 +233,63 @@ def _line(pieces: list[Piece], width: float) -> Line:
     if last.text.endswith(" "):
         width -= last.advances[-1]
         pieces = pieces[:-1] + [Piece(last.face, last.colour, last.text[:-1], last.glyphs[:-1],
-                                      last.advances[:-1], last.clusters[:-1])]
+                                      last.advances[:-1], last.clusters[:-1], last.codes[:-1])]
     return Line(pieces, width)
 
 
 class FontSet:
     """The faces a PDF's texts use, each to be embedded once with the glyphs drawn; ``family``
-    names them in the PDF, as WeasyPrint does with the stylesheet's family."""
+    names them in the PDF, as WeasyPrint does with the stylesheet's family.
+
+    A glyph is drawn by a CID (character code) that also says what text it stands for: its
+    glyph id, unless the same glyph already stands for another text (Noto Sans draws "ị" as
+    the "i" of "Hội" and a dot below it), when it gets a CID of its own past the font's glyphs
+    and the CIDToGIDMap leads that CID to it.
+    """
 
     def __init__(self, family: str):
         self.family = family
         self.names: dict[Path, str] = {}
-        self.used: dict[Path, dict[int, str]] = {}
+        self.used: dict[Path, dict[int, tuple[int, str]]] = {}  # CID → (glyph id, text)
+        self.codes: dict[Path, dict[tuple[int, str], int]] = {}
         # A batch's names, units and titles repeat: each (face, word) is shaped once per PDF.
         self.shaped: dict[tuple[Path, str], tuple] = {}
 
     def shape(self, face: Face, text: str) -> tuple:
+        """``face.shape(text)`` and the CIDs that draw its glyphs."""
         key = (face.path, text)
         known = self.shaped.get(key)
         if known is None:
-            known = self.shaped[key] = face.shape(text)
-            self._note(face, text, *known)
+            shaped = face.shape(text)
+            known = self.shaped[key] = (*shaped, self._encode(face, text, shaped[0], shaped[2]))
         return known
 
     def name(self, face: Face) -> str:
         if face.path not in self.names:
             self.names[face.path] = f"/T{len(self.names)}"
-            self.used[face.path] = {}
+            self.used[face.path], self.codes[face.path] = {}, {}
         return self.names[face.path]
 
-    def _note(self, face: Face, text: str, glyphs: tuple, _advances: tuple, clusters: tuple) -> None:
-        """Keep the glyphs drawn and the text each stands for (a ligature reads as its letters)."""
+    def _encode(self, face: Face, text: str, glyphs: tuple, clusters: tuple) -> tuple[int, ...]:
+        """The CID of each glyph: the first glyph of a cluster reads as the cluster's text (a
+        ligature as its letters, a letter and its mark as the letter), the others as nothing."""
         self.name(face)
-        used = self.used[face.path]
+        used, codes = self.used[face.path], self.codes[face.path]
+        result = []
         for index, glyph in enumerate(glyphs):
-            if glyph in used:
-                continue
             start = clusters[index]
             if index and clusters[index - 1] == start:
-                used[glyph] = ""  # a further glyph of the same cluster
-                continue
-            ends = [c for c in clusters if c > start]
-            used[glyph] = text[start:min(ends)] if ends else text[start:]
+                meaning = ""
+            else:
+                ends = [c for c in clusters if c > start]
+                meaning = text[start:min(ends)] if ends else text[start:]
+            code = codes.get((glyph, meaning))
+            if code is None:
+                code = glyph if glyph not in used else max(len(face.advances), *used) + 1
+                codes[(glyph, meaning)] = code
+                used[code] = (glyph, meaning)
+            result.append(code)
+        return tuple(result)
 
     def embed(self, pdf) -> dict:
         """The /Font resources dictionary for ``pdf`` (a pikepdf.Pdf)."""
@@ -301,10 +348,10 @@ def _draw_line(fonts: FontSet, line: Line, x_mm: float, baseline_mm: float, para
             current = piece.face
             parts.append(f"{fonts.name(piece.face)} {_number(size_pt)} Tf")
             parts.append(f"1 0 0 1 {_number(x * PT_PER_MM)} {_number(y)} Tm")
-        for glyph, advance in zip(piece.glyphs, piece.advances):
+        for glyph, code, advance in zip(piece.glyphs, piece.codes, piece.advances):
             # TJ moves each glyph by its width in the font (/W); the shaped advance may differ (kerning).
             adjust = (piece.face.advances[glyph] - advance / size_mm) * 1000
-            items.append(f"<{glyph:04x}>")
+            items.append(f"<{code:04x}>")
             if abs(adjust) > 0.05:
                 items.append(_number(adjust))
         x += piece.width
@@ -327,8 +374,8 @@ def _tag(glyphs: Iterable[int]) -> str:
     return "".join(rng.choice(string.ascii_uppercase) for _ in range(6))
 
 
-def _to_unicode(used: dict[int, str]) -> bytes:
-    entries = [(gid, text) for gid, text in sorted(used.items())]
+def _to_unicode(used: dict[int, tuple[int, str]]) -> bytes:
+    entries = [(code, text) for code, (_glyph, text) in sorted(used.items())]
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
@@ -336,8 +383,8 @@ def _to_unicode(used: dict[int, str]) -> bytes:
     for start in range(0, len(entries), 100):
         chunk = entries[start:start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
-        for gid, text in chunk:
-            lines.append(f"<{gid:04x}> <{text.encode('utf-16-be').hex() or '0000'}>")
+        for code, text in chunk:
+            lines.append(f"<{code:04x}> <{text.encode('utf-16-be').hex()}>")
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines).encode()
@@ -374,11 +421,12 @@ def _described(path: Path, family: str) -> tuple[str, dict]:
         )
 
 
-def embed_font(pdf, face: Face, used: dict[int, str], family: str):
-    """A Type0 font with Identity-H encoding for ``face``, holding the glyphs in ``used``."""
+def embed_font(pdf, face: Face, used: dict[int, tuple[int, str]], family: str):
+    """A Type0 font with Identity-H encoding for ``face``, holding the glyphs in ``used``
+    (CID → glyph id and the text it reads as)."""
     from pikepdf import Array, Dictionary, Name, Stream
 
-    data = _font_file(face, used)
+    data = _font_file(face, (glyph for glyph, _text in used.values()))
     base, described = _described(face.path, family)
     base_font = Name(f"/{_tag(used)}+{base}")
     stream = Stream(pdf, data)
@@ -392,13 +440,20 @@ def embed_font(pdf, face: Face, used: dict[int, str], family: str):
         FontFile2=pdf.make_indirect(stream),
     )
     widths = Array()
-    for gid in sorted(used):
-        widths.append(gid)
-        widths.append(Array([round(face.advances[gid] * 1000, 3)]))
+    for code in sorted(used):
+        widths.append(code)
+        widths.append(Array([round(face.advances[used[code][0]] * 1000, 3)]))
+    if all(code == glyph for code, (glyph, _text) in used.items()):
+        cid_to_gid = Name.Identity
+    else:
+        glyph_of = [0] * (max(used) + 1)
+        for code, (glyph, _text) in used.items():
+            glyph_of[code] = glyph
+        cid_to_gid = pdf.make_indirect(Stream(pdf, b"".join(g.to_bytes(2, "big") for g in glyph_of)))
     cid_font = Dictionary(
         Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=base_font,
         CIDSystemInfo=Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-        FontDescriptor=pdf.make_indirect(descriptor), W=widths, CIDToGIDMap=Name.Identity,
+        FontDescriptor=pdf.make_indirect(descriptor), W=widths, CIDToGIDMap=cid_to_gid,
     )
     font = Dictionary(
         Type=Name.Font, Subtype=Name.Type0, BaseFont=base_font, Encoding=Name("/Identity-H"),
