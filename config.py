@@ -101,6 +101,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a judge may keep a score form open for hours
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Rankings each process keeps between requests (contest/results/cache.py), and the
+    # rows they may hold together (about 1 KiB each; 0 rankings: none kept).
+    RANKING_CACHE_SIZE = int(os.environ.get("RANKING_CACHE_SIZE") or 8)
+    RANKING_CACHE_ROWS = int(os.environ.get("RANKING_CACHE_ROWS") or 60_000)
+
     # Rate-limit counts: in this process, or in Redis (shared by every worker) with REDIS_URL.
     RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429

@@ -51,6 +51,7 @@ def ensure_instance(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from contest import models  # noqa: F401  (every model must be known to the metadata)
+    from contest.results import versions  # noqa: F401  (every commit bumps the rankings it changes)
     from contest.i18n import select_locale, select_timezone
 
     db.init_app(app)

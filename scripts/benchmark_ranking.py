@@ -6,7 +6,8 @@ sheet-list pages with their queries, on an existing instance (docs/benchmarks.md
 In process, each step runs in a fresh session (what a request pays); "compute_ranking"
 is the whole ranking under one method: the sheets' stored totals, the method's and the
 plain mean's scores and tiers in full, the other methods' tiers as far as their prizes
-reach (for the marks and the summary line), and its rows.
+reach (for the marks and the summary line), and its rows. The ranking pages are timed
+computed at each request, then kept (contest/results/cache.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy import func, select  # noqa: E402
 from contest.domain.aggregation import METHODS, score_round  # noqa: E402
 from contest.extensions import db  # noqa: E402
 from contest.models import Assignment, Contest  # noqa: E402
+from contest.results.cache import EXTENSION, RankingCache  # noqa: E402
 from contest.results.ranking import compute_ranking  # noqa: E402
 from contest.results.totals import UNIT, RoundSheets  # noqa: E402
 from scripts.benchmarking import Instance, arguments, timed  # noqa: E402
@@ -67,11 +69,21 @@ def main() -> None:
     print()
     organizer = bench.client("bantochuc@dvk2022.vn")
     judge = bench.client("giamkhao1@dvk2022.vn")
-    bench.page_table([
+    rankings = [
         ("ranking (first 100 rows)", organizer, f"/c/{bench.slug}/organize/ranking"),
         ("ranking, zscore preview", organizer, f"/c/{bench.slug}/organize/ranking?method=zscore"),
         ("ranking, last page", organizer,
          f"/c/{bench.slug}/organize/ranking?page={max(1, -(-bench.entries // 100))}"),
+    ]
+    # Computed at each request (nothing kept), then kept from a first request.
+    config = bench.app.config
+    bench.app.extensions[EXTENSION] = RankingCache(0, 0)
+    bench.page_table([(f"{label}, computed", client, url) for label, client, url in rankings])
+    bench.app.extensions[EXTENSION] = RankingCache(config["RANKING_CACHE_SIZE"], config["RANKING_CACHE_ROWS"])
+    for _, client, url in rankings:
+        client.get(url)
+    print()
+    bench.page_table([(f"{label}, kept", client, url) for label, client, url in rankings] + [
         ("progress", organizer, f"/c/{bench.slug}/organize/progress"),
         ("judges", organizer, f"/c/{bench.slug}/organize/judges"),
         ("judge's sheet list", judge, f"/c/{bench.slug}/judge/"),

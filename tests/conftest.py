@@ -89,7 +89,14 @@ def app(_schema, tmp_path: Path):
         INSTANCE_PATH = tmp_path / "instance"
         UPLOAD_FOLDER = tmp_path / "instance" / "uploads"
 
-    app = create_app(Config)
+    with app_for_a_test(Config) as app:
+        yield app
+
+
+@contextmanager
+def app_for_a_test(config: type):
+    """The app on ``config``, in its app context, on a fresh database (emptied afterwards)."""
+    app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
 
     @app.teardown_request

@@ -1,5 +1,5 @@
-"""A small contest in judging with a lenient judge, a harsh one and two who disagree:
-what the chart and ranking-method tests share."""
+"""A small contest in judging with a lenient judge, a harsh one and two who disagree, and
+an organizer reading in English: what the chart, ranking-method and ranking-cache tests share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +33,19 @@ def give(contest: Contest, judge: User, entry: Entry, total: int) -> None:
     nd, ht = contest.criteria
     save_sheet(sheet, {nd.id: Decimal(min(total, 60)), ht.id: Decimal(max(total - 60, 0))}, "",
                submit=True, actor=None)
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The tests read the pages' English messages (their msgids), not a translation."""
+    client.get("/lang/en")
+
+
+@pytest.fixture
+def organizer(make_user, login):
+    user = make_user(Role.ORGANIZER, name="Trần Thu Hà")
+    login(user)
+    return user
 
 
 @pytest.fixture

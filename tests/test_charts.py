@@ -8,21 +8,8 @@ import pytest
 
 from contest.extensions import db
 from contest.judging.services import start_judging
-from contest.models import Role
-from tests.harsh import harsh  # noqa: F401 (harsh is a fixture)
+from tests.harsh import english, harsh, organizer  # noqa: F401 (fixtures)
 from tests.scale import bulk_judge
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.get("/lang/en")
-
-
-@pytest.fixture
-def organizer(make_user, login):
-    user = make_user(Role.ORGANIZER, name="Trần Thu Hà")
-    login(user)
-    return user
 
 
 def svgs(page: str) -> list[str]:

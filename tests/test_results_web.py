@@ -20,25 +20,13 @@ from contest.models import (
 )
 from contest.results.services import compute_ranking
 from tests.conftest import post_form
+from tests.harsh import english, organizer  # noqa: F401 (fixtures)
 
 RANKING = "/c/dvk-2022/organize/ranking"
 RESOLVE = "/c/dvk-2022/organize/ranking/resolve"
 FINALIZE = "/c/dvk-2022/organize/finalize"
 PUBLISH = "/c/dvk-2022/organize/publish"
 CERTIFICATES = "/c/dvk-2022/organize/certificates"
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """These tests read the pages' English messages (their msgids), not a translation."""
-    client.get("/lang/en")
-
-
-@pytest.fixture
-def organizer(make_user, login):
-    user = make_user(Role.ORGANIZER, name="Trần Thu Hà")
-    login(user)
-    return user
 
 
 def open_tie(contest) -> list[str]:

@@ -56,7 +56,7 @@ def lock_sheet(assignment: Assignment) -> None:
     db.session.execute(
         update(Assignment).where(Assignment.id == assignment.id)
         .values(updated_at=Assignment.updated_at)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, ranking_unchanged=True)
     )
     for score in list(assignment.scores):
         db.session.expire(score)

@@ -107,7 +107,7 @@ def sheets(slug: str):
     done = sum(row.state is SheetState.SUBMITTED for row in rows)
     return render_template("judging/sheets.html", contest=contest, rows=rows, which=which,
                            shown=[row for row in rows if row.shown_by(which)], done=done,
-                           first_to_do=next((row.entry.code for row in rows
+                           first_to_do=next((row.code for row in rows
                                              if row.state is not SheetState.SUBMITTED), None))
 
 

@@ -11,13 +11,16 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, func, literal, select, type_coerce
 from sqlalchemy.orm import contains_eager
 
 from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
 from contest.extensions import db
-from contest.models import Assignment, Contest, Entry, Round, RoundStatus, User
+from contest.models import Assignment, Category, Contest, Entry, Round, RoundStatus, Score, User
+
+# A sheet's total as the database sums it: hundredths of points × thousandths of weight.
+TOTAL_UNIT = 100_000
 
 
 class SheetState(enum.StrEnum):
@@ -49,14 +52,12 @@ class JudgeContest:
 class SheetRow:
     """One line of a judge's list: the entry, how far the sheet is, the judge's total."""
 
-    assignment: Assignment
+    code: str
+    title: str
+    category: str
     state: SheetState
     scored: int
     total: Fraction | None
-
-    @property
-    def entry(self) -> Entry:
-        return self.assignment.entry
 
     def shown_by(self, which: SheetFilter) -> bool:
         if which is SheetFilter.TODO:
@@ -96,11 +97,7 @@ def judge_contests(judge: User) -> list[JudgeContest]:
 
 
 def sheet_state(assignment: Assignment) -> SheetState:
-    if assignment.is_submitted:
-        return SheetState.SUBMITTED
-    if assignment.scores or assignment.comment:
-        return SheetState.DRAFT
-    return SheetState.NOT_STARTED
+    return _state(assignment.is_submitted, bool(assignment.scores or assignment.comment))
 
 
 def sheet_total(contest: Contest, assignment: Assignment) -> Fraction | None:
@@ -113,18 +110,39 @@ def sheet_total(contest: Contest, assignment: Assignment) -> Fraction | None:
 
 
 def judge_sheets(contest: Contest, judge: User) -> list[SheetRow]:
-    """The judge's sheets in the current round, by entry code, in a constant number of queries."""
-    assignments = db.session.scalars(
-        select(Assignment)
-        .join(Assignment.entry)
+    """The judge's sheets in the current round, by entry code, in one query: the database
+    counts each sheet's scores and sums Σ points × weight (integers: hundredths of points
+    × thousandths of weight, each criterion's weight written into the query)."""
+    criteria = contest.criteria
+    ids = [c.id for c in criteria]
+    raw = type_coerce(Score.points, Integer)
+    weight = (case({c.id: int(c.weight * 1000) for c in criteria}, value=Score.criterion_id, else_=0)
+              if criteria else literal(0))
+    rubric = case((Score.criterion_id.in_(ids), 1), else_=0) if ids else literal(0)
+    rows = db.session.execute(
+        select(Entry.code, Entry.title, Category.name, Assignment.submitted_at.is_not(None),
+               Assignment.comment != "", func.count(Score.id), func.coalesce(func.sum(rubric), 0),
+               func.coalesce(func.sum(raw * weight), 0))
+        .select_from(Assignment)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(Category, Category.id == Entry.category_id)
+        .outerjoin(Score, Score.assignment_id == Assignment.id)
         .where(Assignment.round_id == contest.current_round.id, Assignment.judge_id == judge.id,
                Entry.reaches_judges)
-        .options(contains_eager(Assignment.entry).joinedload(Entry.category))
+        .group_by(Assignment.id, Entry.id, Category.id)
         .order_by(Entry.code)
     )
     return [
-        SheetRow(a, sheet_state(a), len(a.scores), sheet_total(contest, a)) for a in assignments
+        SheetRow(code, title, category, _state(submitted, scored > 0 or commented), scored,
+                 Fraction(int(units), TOTAL_UNIT) if in_rubric == len(ids) else None)
+        for code, title, category, submitted, commented, scored, in_rubric, units in rows
     ]
+
+
+def _state(submitted: bool, started: bool) -> SheetState:
+    if submitted:
+        return SheetState.SUBMITTED
+    return SheetState.DRAFT if started else SheetState.NOT_STARTED
 
 
 def judge_assignment(contest: Contest, judge: User, code: str) -> Assignment | None:

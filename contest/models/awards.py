@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
@@ -50,6 +50,17 @@ class TieResolutionEntry(db.Model):
     )
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int]
+
+
+class RankingVersion(db.Model):
+    """A contest's ranking counter: bumped in the same transaction as every write that can
+    change its ranking (contest/results/versions.py), so a ranking kept by any process is
+    known fresh by comparing one number."""
+
+    __tablename__ = "ranking_versions"
+
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ResultSnapshot(db.Model):

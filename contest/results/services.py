@@ -23,6 +23,7 @@ from contest.models import (
     User,
 )
 from contest.models.types import utcnow
+from contest.results.cache import cached_ranking
 from contest.results.notify import tell_authors
 from contest.results.ranking import (  # noqa: F401 # the ranking's names, where callers look for them
     Ranking,
@@ -61,7 +62,7 @@ def resolve_tie(contest: Contest, codes: list[str], reason: str, actor: User | N
         raise ResultsError(_l("give the reason for this order"))
     if len(set(codes)) != len(codes):
         raise ResultsError(_l("each entry code may appear only once"))
-    ranking = compute_ranking(contest)
+    ranking = cached_ranking(contest)
     by_code = {row.code: row for row in ranking.ranked}
     unknown = [c for c in codes if c not in by_code]
     if unknown:
@@ -121,6 +122,7 @@ def finalize(contest: Contest, actor: User | None) -> list[Award]:
     from contest.results.snapshots import store_snapshot
 
     _require_judging(contest)
+    # Computed afresh, never taken from the cache: the snapshot is of what the database holds.
     ranking = compute_ranking(contest)
     if not ranking.prizes:
         round_ = contest.current_round

@@ -14,14 +14,13 @@ from contest.labels import METHOD_LABELS
 from contest.models import Contest, ContestPhase, Role
 from contest.pagination import RowPagination
 from contest.public.views import contest_or_404
-from contest.results.distribution import score_distribution
+from contest.results.cache import kept_ranking, ranking_distribution
 from contest.results.forms import ResolveTieForm, UnfinalizeForm
 from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
 from contest.results.services import (
     ResultsError,
     add_reader,
-    compute_ranking,
     finalize,
     load_entries,
     publish,
@@ -47,7 +46,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
     """The ranking page, a page of rows at a time; a refused form is shown in place of
     the blank one for its tie."""
     method, unknown_method = previewed_method()
-    ranking = compute_ranking(contest, method)
+    ranking, kept = kept_ranking(contest, method)
     page = RowPagination(ranking.rows, ROWS_PER_PAGE)
     load_entries([*page.items, *(row for tie in ranking.ties for row in tie.rows)])
     forms = []
@@ -63,7 +62,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
         unknown_method=unknown_method, page_args={"method": method} if method else {},
         round_names={r.code: r.name for r in contest.rounds},
-        distribution=score_distribution(ranking),
+        distribution=ranking_distribution(ranking, kept),
     )
 
 

@@ -1,0 +1,179 @@
+"""The computed ranking kept between requests, in each process, while its contest's ranking
+version (versions.py) says the database has not changed since.
+
+Each process (each gunicorn worker) keeps its own few rankings, least recently used
+first out; freshness is decided by the shared counter, read once per request. What is
+kept holds no database object: on each use it is copied and bound to the request's own
+contest, round and tiers, so a request may attach its entries to its rows (load_entries)
+without another request seeing them. What is derived from a ranking (its histogram) is
+kept with it, per language.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from flask import current_app
+from flask_babel import get_locale
+
+from contest.domain.aggregation import check_method
+from contest.extensions import db
+from contest.models import Contest
+from contest.results.distribution import Distribution, score_distribution
+from contest.results.ranking import Ranking, TieDecision, TieGroup, compute_ranking
+from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
+
+EXTENSION = "ranking_cache"
+
+
+@dataclass
+class KeptRanking:
+    """A ranking without its database objects (tiers as codes), and what was derived from it."""
+
+    ranking: Ranking
+    derived: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def size(self) -> int:
+        return len(self.ranking.rows)
+
+
+def _tier_code(tier):
+    return tier.code if tier is not None else None
+
+
+def _rebuilt(ranking: Ranking, contest: Contest | None, tier_of: Callable) -> Ranking:
+    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session), each row
+    copied with ``tier_of`` applied to its tiers and without its entry."""
+    rows = {}
+    for row in ranking.rows:
+        copied = rows[id(row)] = copy.copy(row)
+        copied.tier, copied.tier_if_mean = tier_of(row.tier), tier_of(row.tier_if_mean)
+        copied.contested = tuple(tier_of(t) for t in row.contested)
+        copied.loaded = None
+
+    def same(old_rows):
+        return [rows[id(r)] for r in old_rows]
+
+    def tiers(old):
+        return tuple(tier_of(t) for t in old)
+
+    return replace(
+        ranking, contest=contest, round=contest.current_round if contest is not None else None,
+        ranked=same(ranking.ranked), incomplete=same(ranking.incomplete), stopped=same(ranking.stopped),
+        ties=[TieGroup(t.score, same(t.rows), tiers(t.tiers)) for t in ranking.ties],
+        decided=[TieDecision(d.score, same(d.rows), tiers(d.tiers), d.decided_by, d.values)
+                 for d in ranking.decided],
+        grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method))
+
+
+def _portable(ranking: Ranking) -> Ranking:
+    return _rebuilt(ranking, None, _tier_code)
+
+
+def _bound(kept: Ranking, contest: Contest) -> Ranking:
+    """The kept ranking made the request's: its tier codes become the request's tiers."""
+    by_code = {t.code: t for t in contest.tiers}
+    return _rebuilt(kept, contest, lambda code: by_code.get(code) if code is not None else None)
+
+
+class RankingCache:
+    """A process's kept rankings: (contest id, method, version) → KeptRanking, bounded in
+    count and in rows; a contest's older versions go as soon as a newer one is kept."""
+
+    def __init__(self, size: int, rows: int):
+        self.size, self.rows = size, rows
+        self.kept: OrderedDict[tuple, KeptRanking] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> KeptRanking | None:
+        with self.lock:
+            kept = self.kept.get(key)
+            if kept is None:
+                self.misses += 1
+                return None
+            self.kept.move_to_end(key)
+            self.hits += 1
+            return kept
+
+    def put(self, key: tuple, kept: KeptRanking) -> None:
+        if self.size <= 0 or kept.size > self.rows:
+            return
+        contest_id, method, version = key
+        with self.lock:
+            for old in [k for k in self.kept if k[0] == contest_id and k[2] < version]:
+                del self.kept[old]
+            self.kept[key] = kept
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size or sum(k.size for k in self.kept.values()) > self.rows:
+                self.kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
+
+
+def process_cache() -> RankingCache:
+    """This app's cache in this process (created on first use, sized by the config)."""
+    cache = current_app.extensions.get(EXTENSION)
+    if cache is None:
+        cache = current_app.extensions.setdefault(EXTENSION, RankingCache(
+            current_app.config["RANKING_CACHE_SIZE"], current_app.config["RANKING_CACHE_ROWS"]))
+    return cache
+
+
+def _resolved_method(contest: Contest, method: str | None) -> str:
+    if method is not None:
+        check_method(method)
+        return method
+    return str(contest.current_round.method)
+
+
+def _read_afresh() -> None:
+    """Forget what the session loaded of the ranking's inputs before the version was read,
+    so that the round's method, a ranking kept under that version and the tiers it is
+    bound to are read from what the database held then or later (nothing is lost: the
+    session has no unsaved change of them)."""
+    for obj in list(db.session.identity_map.values()):
+        if type(obj) in WATCHED:
+            db.session.expire(obj)
+
+
+def kept_ranking(contest: Contest, method: str | None = None) -> tuple[Ranking, KeptRanking | None]:
+    """The contest's ranking under ``method`` (default: the round's own), computed once per
+    ranking version and process; and what is kept of it (None: computed, not kept, because
+    this transaction has written something a ranking reads)."""
+    if has_unsaved_changes(db.session):
+        return compute_ranking(contest, method), None
+    version = ranking_version(db.session, contest.id)
+    _read_afresh()
+    key = (contest.id, _resolved_method(contest, method), version)
+    cache = process_cache()
+    kept = cache.get(key)
+    if kept is not None:
+        return _bound(kept.ranking, contest), kept
+    ranking = compute_ranking(contest, key[1])
+    kept = KeptRanking(_portable(ranking))
+    cache.put(key, kept)
+    return ranking, kept
+
+
+def cached_ranking(contest: Contest, method: str | None = None) -> Ranking:
+    """``compute_ranking``, kept between requests while nothing it reads has changed."""
+    return kept_ranking(contest, method)[0]
+
+
+def ranking_distribution(ranking: Ranking, kept: KeptRanking | None) -> Distribution | None:
+    """The ranking's histogram, drawn once per kept ranking and language."""
+    if kept is None:
+        return score_distribution(ranking)
+    key = ("distribution", str(get_locale()))
+    with kept.lock:
+        if key not in kept.derived:
+            kept.derived[key] = score_distribution(ranking)
+        return kept.derived[key]
