@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.pool import NullPool
 
 from config import TestConfig
@@ -144,8 +144,9 @@ CHANGES = {
     "the round's method": lambda c, codes: setattr(contest_of(c).current_round, "method", ScoreMethod.ZSCORE),
     "the disagreement threshold": lambda c, codes: setattr(contest_of(c).current_round, "disagreement",
                                                            Decimal("0.9")),
-    "scores deleted by a bulk statement": lambda c, codes: db.session.execute(
-        delete(Score).where(Score.assignment_id == sheet_of(c, "cuc@example.vn", codes["X"]).id)),
+    "a sheet reopened by a bulk statement": lambda c, codes: db.session.execute(
+        update(Assignment).where(Assignment.id == sheet_of(c, "cuc@example.vn", codes["X"]).id)
+        .values(submitted_at=None)),
 }
 
 
@@ -308,7 +309,7 @@ def test_finalize_ranks_afresh_even_behind_the_cache(harsh, client, organizer, o
     before = warm(client)
     with other():
         sheet = sheet_of(harsh.contest.id, "cuc@example.vn", x)
-        db.session.execute(text("UPDATE scores SET points = 0 WHERE assignment_id = :a"), {"a": sheet.id})
+        db.session.execute(text("UPDATE assignments SET total = 0 WHERE id = :a"), {"a": sheet.id})
         db.session.commit()
     assert page(client) == before  # not seen: the counters move only with the session's writes
     finalize(harsh.contest, actor=None)
