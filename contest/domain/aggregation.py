@@ -12,6 +12,7 @@ from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from math import sqrt
+from operator import mul
 
 from contest.domain.scoring import to_decimal
 
@@ -147,16 +148,16 @@ class _Spread:
 
 def judge_sums(totals: Iterable[Total]) -> dict[Hashable, list]:
     """Each judge's count, Σ total, Σ total² and largest |total| over ``totals``."""
-    sums: dict[Hashable, list] = {}
+    by_judge: dict[Hashable, list[Number]] = {}
     for _, judge, total in totals:
-        acc = sums.get(judge)
-        if acc is None:
-            acc = sums[judge] = [0, 0, 0, 0]
-        acc[0] += 1
-        acc[1] += total
-        acc[2] += total * total
-        acc[3] = max(acc[3], abs(total))
-    return sums
+        values = by_judge.get(judge)
+        if values is None:
+            by_judge[judge] = [total]
+        else:
+            values.append(total)
+    # Each judge's totals summed in one go: exact, and far fewer steps than per sheet.
+    return {judge: [len(values), sum(values), sum(map(mul, values, values)), max(map(abs, values))]
+            for judge, values in by_judge.items()}
 
 
 def zscore_rescaler(totals: Iterable[Total], sums: dict[Hashable, list] | None = None):

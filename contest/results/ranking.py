@@ -318,8 +318,11 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     for entry_id, code in entries:
         result = chosen.get(entry_id) or unscored
         score = None if result.score is None else ranking_score(method, result.score)
-        round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
-        round_scores[current] = score
+        if earlier:
+            round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
+            round_scores[current] = score
+        else:
+            round_scores = {current: score}
         final_score, raw_score = score, result.mean
         if final.weighted:
             final_score = final(entry_id, score, earlier)

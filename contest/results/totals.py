@@ -88,7 +88,8 @@ class RoundSheets:
         totals = []
         kept_points: dict[str, list[tuple[int, int]]] = {c.code: [] for c in kept}
         counts: dict[int, list[int]] = {}
-        for entry_id, judge_id, submitted, scored, total, *criterion_points in rows:
+        # Five columns a row unpacked in a plain loop: the criteria's points, if any, after.
+        for entry_id, judge_id, submitted, scored, total in ((r[:5] for r in rows) if kept else rows):
             count = counts.get(entry_id)
             if count is None:
                 count = counts[entry_id] = [0, 0]
@@ -96,8 +97,10 @@ class RoundSheets:
             if submitted and scored == full and full:
                 count[1] += 1
                 totals.append((entry_id, judge_id, total))
-                for c, value in zip(kept, criterion_points):
-                    kept_points[c.code].append((entry_id, int(value)))
+        for row in rows if kept else ():
+            if row[2] and row[3] == full and full:
+                for c, value in zip(kept, row[5:]):
+                    kept_points[c.code].append((row[0], int(value)))
         return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
                    max_total_units(criteria), kept_points)
 
