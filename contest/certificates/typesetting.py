@@ -9,7 +9,7 @@ ToUnicode map, so text extraction reads back exactly the NFC text drawn.
 """
 from __future__ import annotations
 
-import random
+import hashlib
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -370,8 +370,9 @@ def _font_name(font, family: str) -> str:
 
 
 def _tag(glyphs: Iterable[int]) -> str:
-    rng = random.Random(",".join(map(str, sorted(glyphs))))
-    return "".join(rng.choice(string.ascii_uppercase) for _ in range(6))
+    """A subset's six-letter name prefix, the same for the same glyphs (PDF 9.6.4)."""
+    digest = hashlib.sha256(",".join(map(str, sorted(glyphs))).encode()).digest()
+    return "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
 
 
 def _to_unicode(used: dict[int, tuple[int, str]]) -> bytes:
