@@ -81,6 +81,19 @@ def median(totals: list[Number], unit: int = 1) -> Fraction:
     return mean(ordered[middle - 1:middle + 1], unit)
 
 
+def group_totals(totals: Iterable[Total], by_judge: bool = False) -> dict[Hashable, list[Number]]:
+    """Each entry's totals (each judge's with ``by_judge``), in the order given."""
+    groups: dict[Hashable, list[Number]] = {}
+    for entry, judge, total in totals:
+        key = judge if by_judge else entry
+        values = groups.get(key)
+        if values is None:
+            groups[key] = [total]
+        else:
+            values.append(total)
+    return groups
+
+
 def score_ratios(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
                  ) -> dict[str, dict[Hashable, tuple[int, int]]]:
     """Each entry's score under each of ``methods`` (mean, trimmed, median) as
@@ -89,13 +102,7 @@ def score_ratios(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
     methods = [check_method(m) for m in dict.fromkeys(methods)]
     if ZSCORE in methods:
         raise ValueError("zscore scores are Decimals, not ratios")
-    by_entry: dict[Hashable, list[int]] = {}
-    for entry, _, total in totals:
-        values = by_entry.get(entry)
-        if values is None:
-            by_entry[entry] = [total]
-        else:
-            values.append(total)
+    by_entry = group_totals(totals)
     ratios: dict[str, dict[Hashable, tuple[int, int]]] = {m: {} for m in methods}
     for entry, values in by_entry.items():
         count = len(values)
@@ -148,13 +155,7 @@ class _Spread:
 
 def judge_sums(totals: Iterable[Total]) -> dict[Hashable, list]:
     """Each judge's count, Σ total, Σ total² and largest |total| over ``totals``."""
-    by_judge: dict[Hashable, list[Number]] = {}
-    for _, judge, total in totals:
-        values = by_judge.get(judge)
-        if values is None:
-            by_judge[judge] = [total]
-        else:
-            values.append(total)
+    by_judge = group_totals(totals, by_judge=True)
     # Each judge's totals summed in one go: exact, and far fewer steps than per sheet.
     return {judge: [len(values), sum(values), sum(map(mul, values, values)), max(map(abs, values))]
             for judge, values in by_judge.items()}
@@ -267,9 +268,7 @@ def score_methods(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
     totals = list(totals)
     if not totals:
         return {m: {} for m in methods}
-    by_entry: dict[Hashable, list[Number]] = {}
-    for entry, _, total in totals:
-        by_entry.setdefault(entry, []).append(total)
+    by_entry = group_totals(totals)
     normalized = zscores(totals, unit) if ZSCORE in methods else {}
     result: dict[str, dict[Hashable, EntryAggregate]] = {m: {} for m in methods}
     scored = [(result[m], m) for m in methods]

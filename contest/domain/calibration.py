@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from contest.domain.aggregation import ZSCORE_PRECISION, Total, median
+from contest.domain.aggregation import ZSCORE_PRECISION, Total, group_totals, median
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,13 @@ def spread_of(values: list[int | Fraction], unit: int = 1) -> Spread:
 
 def judge_spreads(totals: Iterable[Total], unit: int = 1) -> tuple[dict[Hashable, Spread], Spread | None]:
     """Each judge's spread over their totals in the round, and the whole round's."""
-    by_judge: dict[Hashable, list] = {}
-    every = []
-    for _, judge, total in totals:
-        by_judge.setdefault(judge, []).append(total)
-        every.append(total)
+    return grouped_spreads(group_totals(totals, by_judge=True), unit)
+
+
+def grouped_spreads(by_judge: dict[Hashable, list], unit: int = 1
+                    ) -> tuple[dict[Hashable, Spread], Spread | None]:
+    """``judge_spreads`` of totals already grouped per judge (``group_totals``)."""
+    every = [t for values in by_judge.values() for t in values]
     if not every:
         return {}, None
     return {j: spread_of(v, unit) for j, v in by_judge.items()}, spread_of(every, unit)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from contest.domain.calibration import Spread, judge_spreads
+from contest.domain.aggregation import group_totals
+from contest.domain.calibration import Spread, grouped_spreads
 from contest.models import Round, User
 from contest.results.totals import UNIT, RoundSheets
 
@@ -46,11 +47,8 @@ class Calibration:
 
 def calibration(round_: Round, judges: list[User]) -> Calibration:
     """The round's full sheets as their stored totals (one query), spread per judge."""
-    totals = RoundSheets.full_totals(round_)
-    spreads, jury = judge_spreads(totals, unit=UNIT)
-    by_judge: dict[int, list[int]] = {}
-    for _, judge_id, total in totals:
-        by_judge.setdefault(judge_id, []).append(total)
+    by_judge = group_totals(RoundSheets.full_totals(round_), by_judge=True)
+    spreads, jury = grouped_spreads(by_judge, unit=UNIT)
     return Calibration(
         [JudgeCalibration(j, spreads.get(j.id), by_judge.get(j.id, [])) for j in judges],
         jury, [t for values in by_judge.values() for t in values],
