@@ -31,7 +31,7 @@ from contest.models import (
     User,
 )
 from contest.results.cache import RankingCache, cached_ranking, process_cache
-from contest.results.services import add_reader, finalize, resolve_tie
+from contest.results.services import add_reader, finalize, load_entries, resolve_tie
 from contest.results.versions import ranking_version
 from tests.conftest import ON_POSTGRES, app_for_a_test
 from tests.harsh import english, harsh, organizer  # noqa: F401 (fixtures)
@@ -258,6 +258,28 @@ def test_a_hit_runs_fewer_queries_than_a_miss_and_reads_the_version(harsh, clien
     assert any("ranking_versions" in s for s in hit)
     assert len(hit) < len(miss)
     assert not any("GROUP BY" in s and "scores" in s for s in hit)
+
+
+def test_a_kept_rankings_rows_without_a_tier_are_shared_and_cannot_be_changed(harsh):
+    contest = harsh.contest
+    computed = cached_ranking(contest)  # the first request's own ranking
+    kept, again = cached_ranking(contest), cached_ranking(contest)
+    assert kept.rows == computed.rows and again.rows == computed.rows
+    tierless = [i for i, row in enumerate(computed.rows)
+                if row.tier is None and row.tier_if_mean is None and not row.contested]
+    assert 0 < len(tierless) < len(computed.rows)
+    for i, (row, same) in enumerate(zip(kept.rows, again.rows)):
+        if i in tierless:
+            assert row is same  # shared by both requests
+            with pytest.raises(AttributeError, match="shared between requests"):
+                row.loaded = harsh.entries["P"]
+        else:  # a copy of the request's own, with the request's tier objects
+            assert row is not same and row.loaded is None
+            assert {id(t) for t in (row.tier, row.tier_if_mean, *row.contested) if t is not None} \
+                <= {id(t) for t in contest.tiers}
+    with pytest.raises(AttributeError):
+        load_entries(kept.rows)  # attaching this request's entries would show them to others
+    assert all(row.loaded is None for row in again.rows)
 
 
 def test_an_unsaved_change_is_ranked_afresh_and_never_kept(harsh, client, organizer):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.judging.services import start_judging
 from contest.models import Assignment, AuditEvent, Conflict, ConflictSource, Contest, Role
+from contest.results import services
 from contest.results.services import compute_ranking
 from tests.conftest import csrf_token, post_form
 from tests.harsh import english, give, harsh, organizer  # noqa: F401 (fixtures)
@@ -171,8 +172,25 @@ def test_the_ranking_page_runs_the_same_queries_at_380_and_5000_entries_computed
                 response = client.get(f"/c/{contest.slug}/organize/ranking?method={method}")
             assert response.status_code == 200
             counted[contest.slug, kept] = len(statements)
-    assert counted["nho", False] == counted["lon", False] == 17
-    assert counted["nho", True] == counted["lon", True] == 12
+    assert counted["nho", False] == counted["lon", False] == 16
+    assert counted["nho", True] == counted["lon", True] == 11
+
+
+@pytest.mark.parametrize("max_ids", [500, 1])  # 1: more ids than one statement takes
+def test_the_page_reads_each_shown_entrys_title_authors_and_category(
+        make_contest, make_entry, monkeypatch, max_ids):
+    monkeypatch.setattr(services, "MAX_IDS", max_ids)
+    contest = make_contest()
+    other = make_contest("khac")
+    first = make_entry(contest, title="Mô hình một", authors=("Lê Văn Ba", "An Thị Hai"))
+    second = make_entry(contest, title="Mô hình hai", authors=())
+    make_entry(contest, title="Không hiện trên trang này")
+    make_entry(other, title="Ở cuộc thi khác")
+    lines = services.entry_lines(contest, [first.id, second.id])
+    category = contest.categories[0].name
+    assert lines == {first.id: services.EntryLine("Mô hình một", ("Lê Văn Ba", "An Thị Hai"), category),
+                     second.id: services.EntryLine("Mô hình hai", (), category)}
+    assert services.entry_lines(contest, []) == {}
 
 
 def test_a_preview_neither_resolves_ties_nor_finalizes(client, tied_page_contest, organizer):

@@ -3,14 +3,14 @@ version (versions.py) says the database has not changed since.
 
 Each process (each gunicorn worker) keeps its own few rankings, least recently used
 first out; freshness is decided by the shared counter, read once per request. What is
-kept holds no database object: on each use it is copied and bound to the request's own
-contest, round and tiers, so a request may attach its entries to its rows (load_entries)
-without another request seeing them. What is derived from a ranking (its histogram) is
-kept with it, per language.
+kept holds no database object. On each use the ranking is bound to the request's own
+contest, round and tiers: the rows with a tier are copied with the request's tiers; the
+others, most of a large contest's, are shared by every request as they were kept
+(``SharedRow``: they cannot be changed, so no request attaches its entries to them). What
+is derived from a ranking (its histogram) is kept with it, per language.
 """
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,7 +23,7 @@ from contest.domain.aggregation import check_method
 from contest.extensions import db
 from contest.models import Contest
 from contest.results.distribution import Distribution, score_distribution
-from contest.results.ranking import Ranking, TieDecision, TieGroup, compute_ranking
+from contest.results.ranking import Ranking, RankingRow, TieDecision, TieGroup, compute_ranking
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
@@ -42,19 +42,34 @@ class KeptRanking:
         return len(self.ranking.rows)
 
 
+class SharedRow(RankingRow):
+    """A kept row without a tier (most rows of a large contest): every request that reads
+    its ranking gets this same object, so it cannot be changed (not even its entry)."""
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"row {self.code} of a kept ranking is shared between requests: "
+                             "copy it (copy.copy) before changing it")
+
+    def __eq__(self, other):
+        if not isinstance(other, RankingRow):
+            return NotImplemented
+        return vars(self) == vars(other)
+
+    __hash__ = None
+
+
 def _tier_code(tier):
     return tier.code if tier is not None else None
 
 
-def _rebuilt(ranking: Ranking, contest: Contest | None, tier_of: Callable) -> Ranking:
-    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session), each row
-    copied with ``tier_of`` applied to its tiers and without its entry."""
-    rows = {}
-    for row in ranking.rows:
-        copied = rows[id(row)] = copy.copy(row)
-        copied.tier, copied.tier_if_mean = tier_of(row.tier), tier_of(row.tier_if_mean)
-        copied.contested = tuple(tier_of(t) for t in row.contested)
-        copied.loaded = None
+def _has_tier(row: RankingRow) -> bool:
+    return row.tier is not None or row.tier_if_mean is not None or bool(row.contested)
+
+
+def _rebuilt(ranking: Ranking, contest: Contest | None, row_of: Callable, tier_of: Callable) -> Ranking:
+    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session): each row as
+    ``row_of`` makes it, each tie's and decision's tiers through ``tier_of``."""
+    rows = {id(row): row_of(row) for row in ranking.rows}
 
     def same(old_rows):
         return [rows[id(r)] for r in old_rows]
@@ -71,14 +86,39 @@ def _rebuilt(ranking: Ranking, contest: Contest | None, tier_of: Callable) -> Ra
         grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method))
 
 
+def _with_tiers(row: RankingRow, tier_of: Callable) -> RankingRow:
+    """A plain copy of ``row`` without its entry, ``tier_of`` applied to its tiers."""
+    copied = object.__new__(RankingRow)
+    copied.__dict__.update(vars(row), tier=tier_of(row.tier), tier_if_mean=tier_of(row.tier_if_mean),
+                           contested=tuple(tier_of(t) for t in row.contested), loaded=None)
+    return copied
+
+
+def _kept_row(row: RankingRow) -> RankingRow:
+    """The row as kept: shared as it is if it has no tier, else with tier codes (bound at each use)."""
+    if _has_tier(row):
+        return _with_tiers(row, _tier_code)
+    shared = object.__new__(SharedRow)
+    shared.__dict__.update(vars(row), loaded=None)
+    return shared
+
+
 def _portable(ranking: Ranking) -> Ranking:
-    return _rebuilt(ranking, None, _tier_code)
+    return _rebuilt(ranking, None, _kept_row, _tier_code)
 
 
 def _bound(kept: Ranking, contest: Contest) -> Ranking:
-    """The kept ranking made the request's: its tier codes become the request's tiers."""
+    """The kept ranking made the request's: the rows with a tier copied, their tier codes
+    the request's tiers; the others (shared rows) as they are."""
     by_code = {t.code: t for t in contest.tiers}
-    return _rebuilt(kept, contest, lambda code: by_code.get(code) if code is not None else None)
+
+    def tier_of(code):
+        return by_code.get(code) if code is not None else None
+
+    def row_of(row):
+        return row if type(row) is SharedRow else _with_tiers(row, tier_of)
+
+    return _rebuilt(kept, contest, row_of, tier_of)
 
 
 class RankingCache:

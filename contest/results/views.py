@@ -22,7 +22,7 @@ from contest.results.services import (
     ResultsError,
     add_reader,
     finalize,
-    load_entries,
+    entry_lines,
     publish,
     resolve_tie,
     tie_resolutions,
@@ -48,7 +48,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
     method, unknown_method = previewed_method()
     ranking, kept = kept_ranking(contest, method)
     page = RowPagination(ranking.rows, ROWS_PER_PAGE)
-    load_entries([*page.items, *(row for tie in ranking.ties for row in tie.rows)])
+    shown = [*page.items, *(row for tie in ranking.ties for row in tie.rows)]
     forms = []
     for tie in ranking.ties:
         if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
@@ -57,6 +57,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
             forms.append(ResolveTieForm.for_codes(tie.codes, formdata=None))
     return render_template(
         "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
+        lines=entry_lines(contest, {row.entry_id for row in shown}),
         resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
         codes_by_id={row.entry_id: row.code for row in ranking.rows},
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
