@@ -9,10 +9,8 @@ import codecs
 import csv
 import io
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
@@ -224,19 +222,3 @@ def check_header(table: Table, required: tuple[str, ...], known: tuple[str, ...]
                          how=table.described(), header=" | ".join(header) or "—"))
         raise CsvImportError(errors)
 
-
-def hold_upload(folder: Path, upload) -> Path:
-    """Keep an uploaded file under ``folder`` until the organizer applies it; its name is a token."""
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".xlsx" if (upload.filename or "").lower().endswith(".xlsx") else ".csv"
-    path = folder / f"{secrets.token_urlsafe(16)}{suffix}"
-    upload.save(path)
-    return path
-
-
-def held_upload(folder: Path, token: str) -> Path | None:
-    """The file ``hold_upload`` kept under ``token`` (its name without the extension), if any."""
-    if not token or not all(ch.isalnum() or ch in "-_" for ch in token):
-        return None
-    found = [p for p in (folder / f"{token}{s}" for s in (".csv", ".xlsx")) if p.is_file()]
-    return found[0] if found else None

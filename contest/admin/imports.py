@@ -1,9 +1,7 @@
 """The organizer's import of entries from a CSV or XLSX file: preview what changes, then apply it."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,15 +9,14 @@ from contest.admin.forms import ApplyEntryImportForm, EntryUploadForm
 from contest.admin.views import bp
 from contest.auth.access import role_required
 from contest.entries.importing import ENTRY_COLUMNS, apply_entry_import, plan_entry_import
-from contest.extensions import db
-from contest.importing import CsvImportError, held_upload, hold_upload
+from contest.held_uploads import HeldUploads, upload_expired
+from contest.importing import CsvImportError
 from contest.models import Contest, Role
 from contest.public.views import contest_or_404
 
 
-def _waiting_folder() -> Path:
-    """Uploaded lists waiting for the organizer to apply them, under instance/."""
-    return Path(current_app.instance_path) / "entry-imports"
+# Uploaded lists waiting for the organizer to apply them.
+HELD = HeldUploads("entry-imports")
 
 
 def _page(contest: Contest, form=None, plan=None, apply_form=None, errors=()):
@@ -35,13 +32,11 @@ def import_entries_page(slug: str):
     form = EntryUploadForm()
     if not form.validate_on_submit():
         return _page(contest, form)
-    path = hold_upload(_waiting_folder(), form.file.data)
     try:
-        plan = plan_entry_import(contest, path.read_bytes(), path.name)
+        held, plan = HELD.preview(contest, form.file.data, lambda raw, name: plan_entry_import(contest, raw, name))
     except CsvImportError as exc:
-        path.unlink(missing_ok=True)
         return _page(contest, form, errors=exc.errors)
-    return _page(contest, form, plan=plan, apply_form=ApplyEntryImportForm(formdata=None, token=path.stem))
+    return _page(contest, form, plan=plan, apply_form=ApplyEntryImportForm(formdata=None, token=held.token))
 
 
 @bp.post("/c/<slug>/organize/entries/import/apply")
@@ -51,19 +46,14 @@ def apply_entry_import_page(slug: str):
     form = ApplyEntryImportForm()
     if not form.validate_on_submit():
         abort(400)
-    path = held_upload(_waiting_folder(), form.token.data)
-    if path is None:
-        flash(_("This upload has expired: choose the file again."), "danger")
-        return redirect(url_for(".import_entries_page", slug=slug))
     try:
         # Checked again: entries may have changed since the preview.
-        summary = apply_entry_import(plan_entry_import(contest, path.read_bytes(), path.name),
-                                     actor=current_user)
+        summary = HELD.apply(contest, form.token.data, lambda raw, name: apply_entry_import(
+            plan_entry_import(contest, raw, name), actor=current_user))
     except CsvImportError as exc:
-        db.session.rollback()
         return _page(contest, errors=exc.errors)
-    db.session.commit()
-    path.unlink(missing_ok=True)
+    if summary is None:
+        return upload_expired(".import_entries_page", slug)
     flash(_("%(created)s entries created, %(updated)s updated.", created=summary.created,
             updated=summary.updated), "success")
     return redirect(url_for(".entries", slug=slug))

@@ -1,17 +1,16 @@
 """The organizer's upload of a filled score sheet: preview what changes, then apply it."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.auth.access import role_required
 from contest.extensions import db
-from contest.importing import CsvImportError, held_upload, hold_upload
+from contest.held_uploads import HeldUploads, upload_expired
+from contest.importing import CsvImportError
 from contest.judging.forms import ApplyImportForm, ScoreUploadForm
 from contest.judging.importing import apply_score_import, plan_score_import
 from contest.judging.views import bp
@@ -20,9 +19,8 @@ from contest.models import Contest, Role, User
 from contest.public.views import contest_or_404
 
 
-def _waiting_folder() -> Path:
-    """Uploaded sheets waiting for the organizer to apply them, under instance/."""
-    return Path(current_app.instance_path) / "score-imports"
+# Uploaded sheets waiting for the organizer to apply them.
+HELD = HeldUploads("score-imports")
 
 
 def _page(contest: Contest, form=None, plan=None, apply_form=None, errors=()):
@@ -38,16 +36,12 @@ def import_scores_page(slug: str):
     form = ScoreUploadForm()
     if not form.validate_on_submit():
         return _page(contest, form)
-    path = hold_upload(_waiting_folder(), form.file.data)
-    token = path.stem
     try:
-        plan = plan_score_import(contest, path.read_bytes(), path.name, form.create_judges.data,
-                                 form.overwrite.data)
+        held, plan = HELD.preview(contest, form.file.data, lambda raw, name: plan_score_import(
+            contest, raw, name, form.create_judges.data, form.overwrite.data))
     except CsvImportError as exc:
-        db.session.rollback()
-        path.unlink(missing_ok=True)
         return _page(contest, form, errors=exc.errors)
-    apply_form = ApplyImportForm(formdata=None, token=token, overwrite="1" if form.overwrite.data else "",
+    apply_form = ApplyImportForm(formdata=None, token=held.token, overwrite="1" if form.overwrite.data else "",
                                  create_judges="1" if form.create_judges.data else "")
     page = _page(contest, form, plan=plan, apply_form=apply_form)
     db.session.rollback()  # a preview changes nothing (judges to be created included)
@@ -61,19 +55,14 @@ def apply_import(slug: str):
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
-    path = held_upload(_waiting_folder(), form.token.data)
-    if path is None:
-        flash(_("This upload has expired: choose the file again."), "danger")
-        return redirect(url_for(".import_scores_page", slug=slug))
     try:
-        plan = plan_score_import(contest, path.read_bytes(), path.name, bool(form.create_judges.data),
-                                 bool(form.overwrite.data))
-        summary = apply_score_import(plan, actor=current_user)
+        summary = HELD.apply(contest, form.token.data, lambda raw, name: apply_score_import(
+            plan_score_import(contest, raw, name, bool(form.create_judges.data), bool(form.overwrite.data)),
+            actor=current_user))
     except CsvImportError as exc:
-        db.session.rollback()
         return _page(contest, errors=exc.errors)
-    db.session.commit()
-    path.unlink(missing_ok=True)
+    if summary is None:
+        return upload_expired(".import_scores_page", slug)
     flash(_("%(sheets)s score sheets imported, %(changed)s changed.", sheets=summary.sheets,
             changed=summary.changed), "success")
     return redirect(url_for(".progress", slug=slug))
