@@ -58,51 +58,34 @@ class Geometry:
         return Box(image.left - 8.0, self.signature.top + 12.0, size, size)
 
 
-GEOMETRIES = {
-    ("administrative", "landscape"): Geometry(
-        page=(297.0, 210.0),
-        issuer=Box(21.0, 19.0, 108.0), number_max_top=35.5,
-        nation=Box(160.0, 19.0, 118.0),
-        title=Box(30.0, 42.0, 237.0),
-        body=Box(41.0, 57.5, 215.0, 84.0),
-        qr=Box(22.0, 157.0, 50.0), verify=Box(22.0, 184.5, 50.0),
-        signature=Box(163.0, 145.0, 112.0, 40.5),
-        emblem=Box(139.5, 13.0, 18.0, 18.0),
-    ),
-    ("administrative", "portrait"): Geometry(
-        page=(210.0, 297.0),
-        issuer=Box(17.0, 19.0, 84.0), number_max_top=40.0,
-        nation=Box(103.0, 19.0, 91.0),
-        title=Box(15.0, 66.0, 180.0),
-        body=Box(20.0, 86.0, 170.0, 118.0),
-        qr=Box(18.0, 226.0, 50.0), verify=Box(18.0, 253.5, 50.0),
-        signature=Box(95.0, 212.0, 100.0, 40.5),
-        emblem=Box(96.0, 44.0, 18.0, 18.0),
-        nation_pt=9.5,
-    ),
-    ("centred", "landscape"): Geometry(
-        page=(297.0, 210.0),
-        issuer=Box(22.0, 147.0, 88.0), number_max_top=163.0,
-        nation=Box(40.0, 34.0, 217.0),
-        title=Box(30.0, 50.0, 237.0),
-        body=Box(41.0, 67.0, 215.0, 76.0),
-        qr=Box(112.0, 158.0, 40.0), verify=Box(107.0, 186.0, 50.0),
-        signature=Box(163.0, 147.0, 112.0, 40.5),
-        emblem=Box(139.5, 14.0, 18.0, 18.0),
-        issuer_align="left",
-    ),
-    ("centred", "portrait"): Geometry(
-        page=(210.0, 297.0),
-        issuer=Box(15.0, 212.0, 76.0), number_max_top=228.0,
-        nation=Box(15.0, 38.0, 180.0),
-        title=Box(15.0, 56.0, 180.0),
-        body=Box(20.0, 75.0, 170.0, 128.0),
-        qr=Box(28.0, 236.0, 40.0), verify=Box(23.0, 264.0, 50.0),
-        signature=Box(95.0, 212.0, 100.0, 40.5),
-        emblem=Box(96.0, 17.0, 18.0, 18.0),
-        issuer_align="left",
-    ),
+PAGES = {"landscape": (297.0, 210.0), "portrait": (210.0, 297.0)}
+
+# Each layout and orientation, a column; each block, a row: (left, top, width[, height]) in mm.
+COLUMNS = (("administrative", "landscape"), ("administrative", "portrait"),
+           ("centred", "landscape"), ("centred", "portrait"))
+BLOCKS = {
+    #                  administrative landscape     portrait                    centred landscape            portrait
+    "issuer":         ((21.0, 19.0, 108.0),         (17.0, 19.0, 84.0),         (22.0, 147.0, 88.0),         (15.0, 212.0, 76.0)),
+    "number_max_top": (35.5,                        40.0,                       163.0,                       228.0),
+    "nation":         ((160.0, 19.0, 118.0),        (103.0, 19.0, 91.0),        (40.0, 34.0, 217.0),         (15.0, 38.0, 180.0)),
+    "title":          ((30.0, 42.0, 237.0),         (15.0, 66.0, 180.0),        (30.0, 50.0, 237.0),         (15.0, 56.0, 180.0)),
+    "body":           ((41.0, 57.5, 215.0, 84.0),   (20.0, 86.0, 170.0, 118.0), (41.0, 67.0, 215.0, 76.0),   (20.0, 75.0, 170.0, 128.0)),
+    "qr":             ((22.0, 157.0, 50.0),         (18.0, 226.0, 50.0),        (112.0, 158.0, 40.0),        (28.0, 236.0, 40.0)),
+    "verify":         ((22.0, 184.5, 50.0),         (18.0, 253.5, 50.0),        (107.0, 186.0, 50.0),        (23.0, 264.0, 50.0)),
+    "signature":      ((163.0, 145.0, 112.0, 40.5), (95.0, 212.0, 100.0, 40.5), (163.0, 147.0, 112.0, 40.5), (95.0, 212.0, 100.0, 40.5)),
+    "emblem":         ((139.5, 13.0, 18.0, 18.0),   (96.0, 44.0, 18.0, 18.0),   (139.5, 14.0, 18.0, 18.0),   (96.0, 17.0, 18.0, 18.0)),
+    "issuer_align":   ("center",                    "center",                   "left",                      "left"),
+    "nation_pt":      (11.0,                        9.5,                        11.0,                        11.0),
 }
+
+
+def _geometry(column: int, orientation: str) -> Geometry:
+    values = {name: Box(*row[column]) if isinstance(row[column], tuple) else row[column]
+              for name, row in BLOCKS.items()}
+    return Geometry(page=PAGES[orientation], **values)
+
+
+GEOMETRIES = {key: _geometry(column, key[1]) for column, key in enumerate(COLUMNS)}
 
 ZOOM = {"A4": 1.0, "A3": sqrt(2)}
 
