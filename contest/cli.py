@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -61,6 +62,31 @@ def _contest(slug: str) -> Contest:
     if contest is None:
         raise click.ClickException(f"no contest with slug {slug!r}")
     return contest
+
+
+def _document_kind(contest: Contest, code: str):
+    from contest.certificates.services import document_kind
+
+    kind = document_kind(contest, code)
+    if kind is None:
+        known = ", ".join(d.code for d in contest.documents) or "none"
+        raise click.ClickException(f"no document {code!r} in {contest.slug}; documents: {known}")
+    return kind
+
+
+def _check_out(out: Path) -> None:
+    """Refuse, before any work, an ``--out`` file whose folder is not there."""
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+
+
+@contextmanager
+def _writing(out: Path):
+    """The system's refusal to write ``out`` (no space, no permission) as the command's error."""
+    try:
+        yield
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
 
 
 def _fail(errors: list[object]) -> None:
@@ -350,23 +376,17 @@ def certificates(slug: str, code: str, out: Path) -> None:
     """Write the valid certificates of one kind to one printable PDF, in number order
     (prize or list order), a few hundred pages at a time."""
     from contest.certificates.batches import write_batch_pdf
-    from contest.certificates.services import count_valid, document_kind
+    from contest.certificates.services import count_valid
 
     contest = _contest(slug)
     if not contest.is_locked:
         raise click.ClickException(f"contest {slug} is not finalized: run `contest finalize {slug}`")
-    kind = document_kind(contest, code)
-    if kind is None:
-        known = ", ".join(d.code for d in contest.documents) or "none"
-        raise click.ClickException(f"no document {code!r} in {slug}; documents: {known}")
+    kind = _document_kind(contest, code)
     if not count_valid(kind):
         raise click.ClickException(f"no {code} certificates were issued in {slug}")
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
-    try:
+    _check_out(out)
+    with _writing(out):
         pages = write_batch_pdf(kind, out)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{out}: {pages} certificates")
 
 
@@ -390,11 +410,11 @@ def score_sheets(slug: str, email: str | None, out: Path) -> None:
     sheets = paper_sheets(contest, judges)
     if not sheets or not any(s.entries for s in sheets):
         raise click.ClickException(f"no judge has entries to score in {slug}")
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+    _check_out(out)
     with force_locale("vi"):
         pdf = render_paper_sheets(contest, sheets)
-    out.write_bytes(pdf)
+    with _writing(out):
+        out.write_bytes(pdf)
     click.echo(f"{out}: {len(sheets)} judges, {sum(len(s.entries) for s in sheets)} entries")
 
 

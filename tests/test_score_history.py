@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -210,6 +211,15 @@ def test_paper_score_sheets_from_the_command_line_and_the_browser(runner, tmp_pa
     login(organizer)
     with client.get(f"/c/{contest.slug}/organize/paper-sheets.pdf?judge={judge.id}") as response:
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a file that is always full")
+def test_paper_score_sheets_that_cannot_be_written_say_so(runner, scored):
+    contest = scored[0]
+    result = runner.invoke(args=["score-sheets", contest.slug, "--out", "/dev/full"])
+    assert result.exit_code == 1
+    assert "cannot write /dev/full: No space left on device" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_an_autosave_that_arrives_after_the_submit_changes_nothing(scored):

@@ -16,16 +16,6 @@ def _contest(slug: str):
     return find(slug)
 
 
-def _kind(contest, code: str):
-    from contest.certificates.services import document_kind
-
-    kind = document_kind(contest, code)
-    if kind is None:
-        known = ", ".join(d.code for d in contest.documents) or "none"
-        raise click.ClickException(f"no document {code!r} in {contest.slug}; documents: {known}")
-    return kind
-
-
 def _certificate(contest, number: str, document: str | None):
     from contest.certificates.register import RegisterError, certificate_in
 
@@ -48,10 +38,11 @@ def recipients(slug: str, code: str, file: Path) -> None:
     """Import a recognition list (CSV or XLSX: name, kind, unit, reason); all lines valid or
     nothing changes. The file replaces the lines not yet issued."""
     from contest.certificates.recipients import RecipientsError, read_recipient_file, replace_pending_recipients
+    from contest.cli import _document_kind
     from contest.importing import CsvImportError
 
     contest = _contest(slug)
-    kind = _kind(contest, code)
+    kind = _document_kind(contest, code)
     try:
         lines = read_recipient_file(file.read_bytes(), file.name)
         with force_locale("en"):
@@ -120,14 +111,12 @@ def reissue(slug: str, number: str, name: str | None, reason: str, code: str | N
 def register_command(slug: str, out: Path) -> None:
     """Write the register of every document issued (number, recipient, status…) to an XLSX file."""
     from contest.certificates.register import write_register_xlsx
+    from contest.cli import _check_out, _writing
 
     contest = _contest(slug)
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
-    try:
+    _check_out(out)
+    with _writing(out):
         count = write_register_xlsx(contest, out)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{out}: {count} documents")
 
 

@@ -21,21 +21,18 @@ from contest.documents.content import FORMATS
 @with_appcontext
 def export(slug: str, what: str, fmt: str, out: Path) -> None:
     """Write one of the office's documents, made from the finalized results."""
-    from contest.cli import _contest
+    from contest.cli import _check_out, _contest, _writing
     from contest.documents.content import DocumentsError, export_document
 
     contest = _contest(slug)
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: there is no folder {out.parent}")
+    _check_out(out)
     try:
         with force_locale("en"):
             body = export_document(contest, what, fmt)
     except DocumentsError as exc:
         raise click.ClickException(str(exc)) from None
-    try:
+    with _writing(out):
         out.write_bytes(body)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{out}: {what} ({fmt}, {len(body)} bytes)")
 
 
