@@ -57,7 +57,9 @@ class ScreeningReason(enum.StrEnum):
 class Entry(db.Model):
     __tablename__ = "entries"
     __table_args__ = (UniqueConstraint("contest_id", "code"),
-                      Index("ix_entries_contest_id_duplicate_key", "contest_id", "duplicate_key"))
+                      Index("ix_entries_contest_id_duplicate_key", "contest_id", "duplicate_key"),
+                      # The judged entries of a contest from the index alone: an entry's row is wide.
+                      Index("ix_entries_contest_id_status", "contest_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
