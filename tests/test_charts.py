@@ -142,3 +142,58 @@ def test_a_box_drawn_from_its_stand_in_is_the_box_of_every_value(count):
     values = [round(random.Random(count).uniform(40, 100), 2) for _ in range(count)]
     assert Box._box_points(box_stand_in(values)) == Box._box_points(values)
     assert box_stand_in([71.5]) == [71.5] and box_stand_in([]) == []
+
+
+@pytest.mark.parametrize("count", list(range(1, 30)) + [149, 150, 151, 152])
+def test_a_box_read_at_a_few_positions_is_pygals_box_of_every_value(count):
+    """The box's five numbers from the values at pygal's quartile positions alone, as floats
+    bit for bit: many totals repeat (a tally), each a float of an integer number of units."""
+    import random
+
+    from pygal.graph.box import Box
+
+    from contest.charts import ordered_box_stand_in
+
+    rng = random.Random(count)
+    values = sorted(rng.randrange(40 * 100_000, 100 * 100_000, 25_000) / 100_000 for _ in range(count))
+    read = set()
+
+    def nth(position):
+        read.add(position)
+        return values[position]
+
+    stand_in = ordered_box_stand_in(count, nth)
+    assert Box._box_points(stand_in) == Box._box_points(values)
+    (low, _, q1, middle, q3, _, high), _ = Box._box_points(values)
+    assert stand_in == ([low] if count == 1 else [low, q1, q1, middle, middle, q3, q3, high])
+    assert len(read) <= 8
+
+
+def test_the_calibration_counted_per_total_is_the_one_of_every_sheet(make_contest):
+    """The database counts each judge's full sheets per total; the spreads and the boxes are
+    those of every full sheet's total (some submitted, some left as drafts)."""
+    from sqlalchemy import select
+
+    from contest.charts import box_stand_in, ordered_box_stand_in
+    from contest.domain.calibration import judge_spreads
+    from contest.models import Assignment
+    from contest.results.calibration import calibration
+    from contest.results.totals import UNIT
+
+    contest = make_contest()
+    start_judging(contest, actor=None)
+    db.session.commit()
+    panel = bulk_judge(contest, entries=300, judges=7, per_entry=3, submitted=0.8)
+    round_ = contest.current_round
+    totals = [tuple(row) for row in db.session.execute(
+        select(Assignment.entry_id, Assignment.judge_id, Assignment.total)
+        .where(Assignment.round_id == round_.id, Assignment.submitted_at.is_not(None)))]
+    spreads, jury = judge_spreads(totals, unit=UNIT)
+    calib = calibration(round_, panel)
+    assert calib.jury == jury and jury.count == 720
+    assert {c.judge.id: c.spread for c in calib.judges} == spreads
+    every = sorted(t / UNIT for _, _, t in totals)
+    assert ordered_box_stand_in(*calib.jury_points) == box_stand_in(every)
+    for judged in calib.judges:
+        mine = [t / UNIT for _, j, t in totals if j == judged.judge.id]
+        assert ordered_box_stand_in(*judged.points) == box_stand_in(mine)

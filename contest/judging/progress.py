@@ -26,7 +26,7 @@ def _figures(progress_rows, calib: Calibration) -> dict:
     }
     if scored and calib.jury is not None:
         figures["distributions"] = charts.distributions(
-            [(_("Jury"), calib.jury_points)] + [(c.judge.name, c.points) for c in scored],
+            [(_("Jury"), *calib.jury_points)] + [(c.judge.name, *c.points) for c in scored],
             "distribution-chart-caption")
         figures["means"] = charts.means_with_spread(
             [(c.judge.name, float(c.spread.mean), float(c.spread.sd)) for c in scored],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from sqlalchemy import Integer, case, func, literal, select, type_coerce
+from sqlalchemy import Integer, case, func, select, type_coerce
 
 from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_methods, spread_limit
 from contest.domain.aggregation import Score as ScoreValue
@@ -103,16 +103,6 @@ class RoundSheets:
                     kept_points[c.code].append((row[0], int(value)))
         return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
                    max_total_units(criteria), kept_points)
-
-    @staticmethod
-    def full_totals(round_: Round) -> list[tuple[int, int, int]]:
-        """(entry id, judge id, total in UNITs) of the round's full sheets alone, the
-        database choosing them: ``load(round_).totals`` without the sheet counts."""
-        full = len(round_.rubric)
-        return [tuple(row) for row in db.session.connection().execute(
-            select(Assignment.entry_id, Assignment.judge_id, Assignment.total)
-            .where(Assignment.round_id == round_.id, Assignment.submitted_at.is_not(None),
-                   Assignment.scored == full, literal(full > 0)))]
 
     def only(self, entry_ids: set[int]) -> RoundSheets:
         """The same round with the sheets of these entries alone."""

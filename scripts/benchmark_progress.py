@@ -1,0 +1,82 @@
+"""Time the progress and judges pages and the steps behind them on an existing instance
+(docs/benchmarks.md), wall and CPU, with their SQL statements counted.
+
+    DATABASE_URL=sqlite:////tmp/big/contest.db .venv/bin/python scripts/benchmark_progress.py --runs 5
+
+In process, each step runs in a fresh session (what a request pays): the calibration
+(each shown judge's spread and box beside the jury's), the overview (sheets per entry)
+and the judges' loads. The pages are timed through the Flask test client; with SQLite
+the database's work is in the CPU figures too.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from contest.extensions import db  # noqa: E402
+from contest.judging.progress import JUDGES_PER_PAGE  # noqa: E402
+from contest.judging.services import judge_loads, judging_overview, judging_progress  # noqa: E402
+from contest.models import Assignment, Contest, Round, User  # noqa: E402
+from contest.results.calibration import calibration  # noqa: E402
+from scripts.benchmark_ranking import cpu_timed  # noqa: E402
+from scripts.benchmarking import Instance, arguments, counted_statements  # noqa: E402
+
+
+def page_cpu(engine, client, url: str, runs: int) -> tuple[float, float, int]:
+    """Median wall and CPU seconds and statements of GET ``url``."""
+    walls, cpus = [], []
+    with counted_statements(engine) as statements:
+        for _ in range(runs):
+            statements.clear()
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+            assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(walls), statistics.median(cpus), len(statements)
+
+
+def main() -> None:
+    bench = Instance.open(arguments(__doc__))
+    with bench.app.app_context():
+        contest = db.session.scalar(select(Contest).where(Contest.slug == bench.slug))
+        round_ = contest.current_round
+        sheets = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.round_id == round_.id))
+        reading = judging_progress(contest)
+        shown = [p.judge.id for p in reading[:JUDGES_PER_PAGE]]
+        print(f"{bench.entries:,} entries, {sheets:,} sheets in round {round_.code}, "
+              f"{len(reading)} judges reading\n")
+
+        def calibrated():
+            # What the page hands over: its judges loaded, the round's rubric read.
+            judges = sorted(db.session.scalars(select(User).where(User.id.in_(shown))), key=lambda u: shown.index(u.id))
+            return calibration(db.session.get(Round, round_.id), judges)
+
+        print("| step | median wall (ms) | median CPU (ms) | queries |\n|---|---:|---:|---:|")
+        for label, step in [
+            (f"calibration ({len(shown)} judges shown, the jury)", calibrated),
+            ("overview (sheets per entry, the first entries waiting)", lambda: judging_overview(contest)),
+            ("judges' loads", lambda: judge_loads(contest)),
+        ]:
+            wall, cpu, queries = cpu_timed(bench.engine, bench.runs, step)
+            print(f"| {label} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {queries} |")
+        db.session.remove()
+    print()
+    organizer = bench.client("bantochuc@dvk2022.vn")
+    print("| page | median wall (ms) | median CPU (ms) | queries |\n|---|---:|---:|---:|")
+    pages = [("progress", f"/c/{bench.slug}/organize/progress")]
+    if len(reading) > JUDGES_PER_PAGE:
+        pages.append(("progress, second page of judges", f"/c/{bench.slug}/organize/progress?page=2"))
+    for label, url in pages + [("judges", f"/c/{bench.slug}/organize/judges")]:
+        wall, cpu, queries = page_cpu(bench.engine, organizer, url, bench.runs)
+        print(f"| {label} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
