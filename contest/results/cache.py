@@ -27,6 +27,7 @@ from contest.results.ranking import Ranking, RankingRow, TieDecision, TieGroup, 
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
+ROW_LISTS = ("ranked", "stopped", "incomplete")
 
 
 @dataclass
@@ -36,6 +37,12 @@ class KeptRanking:
     ranking: Ranking
     derived: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Each row list's name → the positions of its rows with a tier (those bound at each use).
+    tiered: dict[str, list[int]] = field(init=False)
+
+    def __post_init__(self):
+        self.tiered = {name: [i for i, row in enumerate(getattr(self.ranking, name)) if type(row) is not SharedRow]
+                       for name in ROW_LISTS}
 
     @property
     def size(self) -> int:
@@ -66,20 +73,19 @@ def _has_tier(row: RankingRow) -> bool:
     return row.tier is not None or row.tier_if_mean is not None or bool(row.contested)
 
 
-def _rebuilt(ranking: Ranking, contest: Contest | None, row_of: Callable, tier_of: Callable) -> Ranking:
-    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session): each row as
-    ``row_of`` makes it, each tie's and decision's tiers through ``tier_of``."""
-    rows = {id(row): row_of(row) for row in ranking.rows}
-
+def _rebuilt(ranking: Ranking, contest: Contest | None, rows: dict[str, list[RankingRow]],
+             replaced: dict[int, RankingRow], tier_of: Callable) -> Ranking:
+    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session) with the
+    row lists ``rows`` (by name); in its ties and decisions, each row whose id is in
+    ``replaced`` replaced, and their tiers through ``tier_of``."""
     def same(old_rows):
-        return [rows[id(r)] for r in old_rows]
+        return [replaced.get(id(r), r) for r in old_rows]
 
     def tiers(old):
         return tuple(tier_of(t) for t in old)
 
     return replace(
-        ranking, contest=contest, round=contest.current_round if contest is not None else None,
-        ranked=same(ranking.ranked), incomplete=same(ranking.incomplete), stopped=same(ranking.stopped),
+        ranking, **rows, contest=contest, round=contest.current_round if contest is not None else None,
         ties=[TieGroup(t.score, same(t.rows), tiers(t.tiers)) for t in ranking.ties],
         decided=[TieDecision(d.score, same(d.rows), tiers(d.tiers), d.decided_by, d.values)
                  for d in ranking.decided],
@@ -103,22 +109,27 @@ def _kept_row(row: RankingRow) -> RankingRow:
     return shared
 
 
-def _portable(ranking: Ranking) -> Ranking:
-    return _rebuilt(ranking, None, _kept_row, _tier_code)
+def _portable(ranking: Ranking) -> KeptRanking:
+    replaced = {id(row): _kept_row(row) for row in ranking.rows}
+    rows = {name: [replaced[id(row)] for row in getattr(ranking, name)] for name in ROW_LISTS}
+    return KeptRanking(_rebuilt(ranking, None, rows, replaced, _tier_code))
 
 
-def _bound(kept: Ranking, contest: Contest) -> Ranking:
+def _bound(kept: KeptRanking, contest: Contest) -> Ranking:
     """The kept ranking made the request's: the rows with a tier copied, their tier codes
-    the request's tiers; the others (shared rows) as they are."""
+    the request's tiers; the others (shared rows) as they are, in lists of the request's."""
     by_code = {t.code: t for t in contest.tiers}
 
     def tier_of(code):
         return by_code.get(code) if code is not None else None
 
-    def row_of(row):
-        return row if type(row) is SharedRow else _with_tiers(row, tier_of)
-
-    return _rebuilt(kept, contest, row_of, tier_of)
+    rows, replaced = {}, {}
+    for name, positions in kept.tiered.items():
+        old = getattr(kept.ranking, name)
+        rows[name] = copied = list(old)
+        for i in positions:
+            copied[i] = replaced[id(old[i])] = _with_tiers(old[i], tier_of)
+    return _rebuilt(kept.ranking, contest, rows, replaced, tier_of)
 
 
 class RankingCache:
@@ -196,9 +207,9 @@ def kept_ranking(contest: Contest, method: str | None = None) -> tuple[Ranking, 
     cache = process_cache()
     kept = cache.get(key)
     if kept is not None:
-        return _bound(kept.ranking, contest), kept
+        return _bound(kept, contest), kept
     ranking = compute_ranking(contest, key[1])
-    kept = KeptRanking(_portable(ranking))
+    kept = _portable(ranking)
     cache.put(key, kept)
     return ranking, kept
 
@@ -208,12 +219,16 @@ def cached_ranking(contest: Contest, method: str | None = None) -> Ranking:
     return kept_ranking(contest, method)[0]
 
 
-def ranking_distribution(ranking: Ranking, kept: KeptRanking | None) -> Distribution | None:
-    """The ranking's histogram, drawn once per kept ranking and language."""
+def kept_derived(kept: KeptRanking | None, key: tuple, make: Callable[[], object]):
+    """``make()``: once per kept ranking and ``key`` (each time when nothing is kept)."""
     if kept is None:
-        return score_distribution(ranking)
-    key = ("distribution", str(get_locale()))
+        return make()
     with kept.lock:
         if key not in kept.derived:
-            kept.derived[key] = score_distribution(ranking)
+            kept.derived[key] = make()
         return kept.derived[key]
+
+
+def ranking_distribution(ranking: Ranking, kept: KeptRanking | None) -> Distribution | None:
+    """The ranking's histogram, drawn once per kept ranking and language."""
+    return kept_derived(kept, ("distribution", str(get_locale())), lambda: score_distribution(ranking))

@@ -179,6 +179,20 @@ def publish(contest: Contest, actor: User | None) -> None:
 
 
 @dataclass(frozen=True)
+class RankingFigures:
+    """What the ranking page shows of the whole ranking, beside its page of rows."""
+
+    disagreements: int
+    tier_counts: dict[str, int]
+    codes_by_id: dict[int, str]
+
+
+def ranking_figures(ranking: Ranking) -> RankingFigures:
+    return RankingFigures(ranking.disagreements, dict(ranking.tier_counts()),
+                          {row.entry_id: row.code for row in ranking.rows})
+
+
+@dataclass(frozen=True)
 class EntryLine:
     """What the ranking page shows of an entry beside its scores."""
 

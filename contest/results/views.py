@@ -14,7 +14,7 @@ from contest.labels import METHOD_LABELS
 from contest.models import Contest, ContestPhase, Role
 from contest.pagination import RowPagination
 from contest.public.views import contest_or_404
-from contest.results.cache import kept_ranking, ranking_distribution
+from contest.results.cache import kept_derived, kept_ranking, ranking_distribution
 from contest.results.forms import ResolveTieForm, UnfinalizeForm
 from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
@@ -24,6 +24,7 @@ from contest.results.services import (
     finalize,
     entry_lines,
     publish,
+    ranking_figures,
     resolve_tie,
     tie_resolutions,
 )
@@ -59,7 +60,7 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
         lines=entry_lines(contest, {row.entry_id for row in shown}),
         resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
-        codes_by_id={row.entry_id: row.code for row in ranking.rows},
+        figures=kept_derived(kept, ("figures",), lambda: ranking_figures(ranking)),
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
         unknown_method=unknown_method, page_args={"method": method} if method else {},
         round_names={r.code: r.name for r in contest.rounds},
