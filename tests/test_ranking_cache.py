@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.pool import NullPool
 
 from config import TestConfig
@@ -20,6 +20,7 @@ from contest.models import (
     Contest,
     Criterion,
     Entry,
+    EntryAuthor,
     EntryStatus,
     PrizeTier,
     RankingVersion,
@@ -33,7 +34,7 @@ from contest.models import (
 from contest.results.cache import RankingCache, cached_ranking, process_cache
 from contest.results.services import add_reader, finalize, load_entries, resolve_tie
 from contest.results.versions import ranking_version
-from tests.conftest import ON_POSTGRES, app_for_a_test
+from tests.conftest import ON_POSTGRES, PASSWORD, app_for_a_test, post_form
 from tests.harsh import english, harsh, organizer  # noqa: F401 (fixtures)
 
 RANKING = "/c/thi-thu/organize/ranking"
@@ -147,6 +148,14 @@ CHANGES = {
     "a sheet reopened by a bulk statement": lambda c, codes: db.session.execute(
         update(Assignment).where(Assignment.id == sheet_of(c, "cuc@example.vn", codes["X"]).id)
         .values(submitted_at=None)),
+    # Not ranked, but shown on the kept page:
+    "an entry's title": lambda c, codes: setattr(_entry(c, codes["T"]), "title", "Mô hình mới"),
+    "an entry's authors": lambda c, codes: _entry(c, codes["T"]).set_authors(["Lê Văn Mới", "Đỗ Thị Hai"]),
+    "an author renamed": lambda c, codes: setattr(_entry(c, codes["U"]).authors[0], "name", "Lê Văn Mới"),
+    "an entry's category": lambda c, codes: setattr(_entry(c, codes["V"]), "category", contest_of(c).categories[1]),
+    "a category's name": lambda c, codes: setattr(contest_of(c).categories[0], "name", "Báo điện tử"),
+    "an author renamed by a bulk statement": lambda c, codes: db.session.execute(
+        update(EntryAuthor).where(EntryAuthor.entry_id == _entry(c, codes["W"]).id).values(name="Lê Văn Mới")),
 }
 
 
@@ -280,6 +289,38 @@ def test_a_kept_rankings_rows_without_a_tier_are_shared_and_cannot_be_changed(ha
     with pytest.raises(AttributeError):
         load_entries(kept.rows)  # attaching this request's entries would show them to others
     assert all(row.loaded is None for row in again.rows)
+
+
+def test_kept_rows_carry_each_visitors_own_csrf_token_and_language(harsh, app, client, organizer, make_user):
+    """The rows' HTML is kept per page and language; the re-read forms in it get the
+    token of whoever asks, never the token of whoever asked first."""
+    reread = re.compile(r'action="/c/thi-thu/organize/ranking/[^/"]+/reread".*?name="csrf_token" value="([^"]+)"',
+                        re.DOTALL)
+
+    def visitor(email: str, language: str):
+        browser = app.test_client()
+        browser.get(f"/lang/{language}")
+        post_form(browser, "/auth/login", {"email": make_user(Role.ORGANIZER, email=email).email,
+                                           "password": PASSWORD})
+        return browser
+
+    second, third = visitor("hai@example.vn", "en"), visitor("ba@example.vn", "vi")
+    tokens = {}
+    for who, browser in (("first", client), ("second", second), ("third", third), ("first again", client)):
+        hits = process_cache().hits
+        html = browser.get(RANKING).get_data(as_text=True)
+        assert process_cache().hits == hits + (who != "first")
+        # The finalize form is drawn for each request: its token is the visitor's own.
+        own = re.search(r'name="csrf_token" value="([^"]+)"', html.split('id="next-heading"')[1]).group(1)
+        assert set(reread.findall(html)) == {own}
+        assert ("giám khảo chấm lệch" in html) == (who == "third")
+        tokens[who] = own
+    assert len({tokens["first"], tokens["second"], tokens["third"]}) == 3
+    sheets = db.session.scalar(select(func.count(Assignment.id)))
+    response = second.post(f"/c/thi-thu/organize/ranking/{harsh.code('X')}/reread",
+                           data={"csrf_token": tokens["second"]})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Assignment.id))) == sheets + 1
 
 
 def test_an_unsaved_change_is_ranked_afresh_and_never_kept(harsh, client, organizer):

@@ -173,7 +173,7 @@ def test_the_ranking_page_runs_the_same_queries_at_380_and_5000_entries_computed
             assert response.status_code == 200
             counted[contest.slug, kept] = len(statements)
     assert counted["nho", False] == counted["lon", False] == 16
-    assert counted["nho", True] == counted["lon", True] == 11
+    assert counted["nho", True] == counted["lon", True] == 9
 
 
 @pytest.mark.parametrize("max_ids", [500, 1])  # 1: more ids than one statement takes

@@ -7,7 +7,8 @@ kept holds no database object. On each use the ranking is bound to the request's
 contest, round and tiers: the rows with a tier are copied with the request's tiers; the
 others, most of a large contest's, are shared by every request as they were kept
 (``SharedRow``: they cannot be changed, so no request attaches its entries to them). What
-is derived from a ranking (its histogram) is kept with it, per language.
+is derived from a ranking is kept with it (``kept_derived``): its histogram per language,
+and what the ranking page draws of it (results/views.py), some of it per page of rows.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from contest.results.ranking import Ranking, RankingRow, TieDecision, TieGroup, 
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
+PAGES_KEPT = 24  # what is derived per page of rows (and language), kept per ranking
 ROW_LISTS = ("ranked", "stopped", "incomplete")
 
 
@@ -36,6 +38,8 @@ class KeptRanking:
 
     ranking: Ranking
     derived: dict = field(default_factory=dict)
+    # What is derived per page of rows, least recently used first out.
+    pages: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Each row list's name → the positions of its rows with a tier (those bound at each use).
     tiered: dict[str, list[int]] = field(init=False)
@@ -219,14 +223,20 @@ def cached_ranking(contest: Contest, method: str | None = None) -> Ranking:
     return kept_ranking(contest, method)[0]
 
 
-def kept_derived(kept: KeptRanking | None, key: tuple, make: Callable[[], object]):
-    """``make()``: once per kept ranking and ``key`` (each time when nothing is kept)."""
+def kept_derived(kept: KeptRanking | None, key: tuple, make: Callable[[], object], per_page: bool = False):
+    """``make()``: once per kept ranking and ``key`` (each time when nothing is kept); with
+    ``per_page``, among the last PAGES_KEPT such keys only."""
     if kept is None:
         return make()
     with kept.lock:
-        if key not in kept.derived:
-            kept.derived[key] = make()
-        return kept.derived[key]
+        store = kept.pages if per_page else kept.derived
+        if key not in store:
+            store[key] = make()
+        if per_page:
+            store.move_to_end(key)
+            while len(store) > PAGES_KEPT:
+                store.popitem(last=False)
+        return store[key]
 
 
 def ranking_distribution(ranking: Ranking, kept: KeptRanking | None) -> Distribution | None:

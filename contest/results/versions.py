@@ -3,7 +3,8 @@ that can change the contest's ranking, so any process can tell whether a ranking
 is still the database's.
 
 The session's flushes are watched (``after_flush``) for the models the ranking is computed
-from; a bulk statement on their tables through the session counts for every contest. The
+from, and for the entries' authors and categories, which its kept page shows; a bulk
+statement on their tables through the session counts for every contest. The
 counters are bumped once, at commit (``before_commit``), as the transaction's last
 statement: on PostgreSQL a counter's row lock is then held only while the commit itself
 runs, so thirty judges saving sheets at once queue for a moment at commit, not for their
@@ -22,9 +23,11 @@ from sqlalchemy.orm import Session
 from contest.models import (
     Advancement,
     Assignment,
+    Category,
     Contest,
     Criterion,
     Entry,
+    EntryAuthor,
     PrizeTier,
     RankingVersion,
     Round,
@@ -37,10 +40,13 @@ from contest.models import (
 CHANGES_KEY = "ranking_changes"
 
 # Model → (the key it names, the attribute holding it): the contest itself, or a row
-# whose contest the database knows.
+# whose contest the database knows. Entry authors and categories are not ranked, but the
+# kept ranking page shows them (results/views.py).
 WATCHED = {
     Contest: ("contest", "id"),
     Entry: ("contest", "contest_id"),
+    EntryAuthor: ("entry", "entry_id"),
+    Category: ("contest", "contest_id"),
     Criterion: ("contest", "contest_id"),
     PrizeTier: ("contest", "contest_id"),
     Round: ("contest", "contest_id"),
@@ -58,7 +64,7 @@ class RankingChanges:
     """What the session's transaction wrote that a ranking reads, until it commits."""
 
     keys: dict[str, set[int]] = field(default_factory=lambda: {
-        "contest": set(), "round": set(), "assignment": set(), "resolution": set()})
+        "contest": set(), "round": set(), "assignment": set(), "resolution": set(), "entry": set()})
     every_contest: bool = False
 
     def __bool__(self) -> bool:
@@ -125,6 +131,8 @@ def _touched_contests(changes: RankingChanges, version):
         if keys["assignment"]:
             condition |= Contest.id.in_(select(Round.contest_id).join(Assignment, Assignment.round_id == Round.id)
                                         .where(Assignment.id.in_(keys["assignment"])))
+        if keys["entry"]:
+            condition |= Contest.id.in_(select(Entry.contest_id).where(Entry.id.in_(keys["entry"])))
         if keys["resolution"]:
             condition |= Contest.id.in_(select(TieResolution.contest_id)
                                         .where(TieResolution.id.in_(keys["resolution"])))

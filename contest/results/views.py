@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from contest.auth.access import role_required
 from contest.certificates.register import voidable_count
@@ -32,6 +34,9 @@ from contest.results.services import (
 bp = Blueprint("results", __name__)
 MAX_TIED = 200  # more codes than any real tie: a broken request
 ROWS_PER_PAGE = 100
+# Where each request's CSRF token goes in kept HTML: escaped text never holds "<".
+CSRF_SLOT = "<csrf-token>"
+CSRF_SLOT_HTML = Markup(CSRF_SLOT)  # nosec B704 # a constant
 
 
 def previewed_method() -> tuple[str | None, bool]:
@@ -45,11 +50,22 @@ def previewed_method() -> tuple[str | None, bool]:
 def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
                  finalize_refused: str | None = None):
     """The ranking page, a page of rows at a time; a refused form is shown in place of
-    the blank one for its tie."""
+    the blank one for its tie. With a kept ranking, the page's entries and its tables of
+    rows (HTML, per language; each request's CSRF token filled in) are kept with it."""
     method, unknown_method = previewed_method()
     ranking, kept = kept_ranking(contest, method)
     page = RowPagination(ranking.rows, ROWS_PER_PAGE)
-    shown = [*page.items, *(row for tie in ranking.ties for row in tie.rows)]
+    tied = [row for tie in ranking.ties for row in tie.rows]
+    lines = kept_derived(kept, ("lines", page.page), lambda: entry_lines(
+        contest, {row.entry_id for row in (*page.items, *tied)}), per_page=True)
+    figures = kept_derived(kept, ("figures",), lambda: ranking_figures(ranking))
+    round_names = {r.code: r.name for r in contest.rounds}
+    rows = kept_derived(kept, ("rows", page.page, str(get_locale())), lambda: render_template(
+        "results/_ranking_rows.html", contest=contest, ranking=ranking, page=page, lines=lines,
+        figures=figures, method_labels=METHOD_LABELS, round_names=round_names,
+        csrf_token=lambda: CSRF_SLOT_HTML), per_page=True)
+    token = str(escape(generate_csrf()))
+    rows_html = Markup(rows.replace(CSRF_SLOT, token))  # nosec B704 # rendered by the template, which escaped its texts
     forms = []
     for tie in ranking.ties:
         if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
@@ -57,14 +73,12 @@ def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
         else:
             forms.append(ResolveTieForm.for_codes(tie.codes, formdata=None))
     return render_template(
-        "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms,
-        lines=entry_lines(contest, {row.entry_id for row in shown}),
-        resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
-        figures=kept_derived(kept, ("figures",), lambda: ranking_figures(ranking)),
+        "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms, lines=lines,
+        rows_html=rows_html,
+        resolutions=tie_resolutions(contest), finalize_refused=finalize_refused, figures=figures,
         snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
         unknown_method=unknown_method, page_args={"method": method} if method else {},
-        round_names={r.code: r.name for r in contest.rounds},
-        distribution=ranking_distribution(ranking, kept),
+        round_names=round_names, distribution=ranking_distribution(ranking, kept),
     )
 
 
