@@ -102,9 +102,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
 
     # Rankings each process keeps between requests (contest/results/cache.py), and the
-    # rows they may hold together (about 1 KiB each; 0 rankings: none kept).
+    # rows they may hold together (about 0.7 KiB each: 120,000 rows, about 80 MiB, hold a
+    # 50,000-entry contest under its own method and a preview; 0 rankings: none kept).
     RANKING_CACHE_SIZE = int(os.environ.get("RANKING_CACHE_SIZE") or 8)
-    RANKING_CACHE_ROWS = int(os.environ.get("RANKING_CACHE_ROWS") or 60_000)
+    RANKING_CACHE_ROWS = int(os.environ.get("RANKING_CACHE_ROWS") or 120_000)
 
     # Rate-limit counts: in this process, or in Redis (shared by every worker) with REDIS_URL.
     RATELIMIT_STORAGE_URI = rate_limit_storage(REDIS_URL)

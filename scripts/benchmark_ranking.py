@@ -7,7 +7,8 @@ In process, each step runs in a fresh session (what a request pays); "compute_ra
 is the whole ranking under one method: the sheets' stored totals, the method's and the
 plain mean's scores and tiers in full, the other methods' tiers as far as their prizes
 reach (for the marks and the summary line), and its rows. The ranking pages are timed
-computed at each request, then kept (contest/results/cache.py).
+computed at each request, then kept (contest/results/cache.py), with the CPU time of each
+request beside its wall time.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from contest.models import Assignment, Contest  # noqa: E402
 from contest.results.cache import EXTENSION, RankingCache  # noqa: E402
 from contest.results.ranking import compute_ranking  # noqa: E402
 from contest.results.totals import UNIT, RoundSheets  # noqa: E402
-from scripts.benchmarking import Instance, arguments, timed  # noqa: E402
+from scripts.benchmarking import Instance, arguments, counted_statements, timed  # noqa: E402
 
 
 def cpu_timed(engine, runs: int, step) -> tuple[float, float, int]:
@@ -40,6 +41,23 @@ def cpu_timed(engine, runs: int, step) -> tuple[float, float, int]:
 
     seconds, queries, _ = timed(engine, runs, measured)
     return seconds, sorted(cpus)[len(cpus) // 2], queries
+
+
+def page_cpu_table(bench: Instance, pages: list[tuple[str, object, str]]) -> None:
+    """Like ``Instance.page_table``, with the median CPU time of the request beside its wall time."""
+    print("| page | median (ms) | median CPU (ms) | queries | HTML (KiB) |\n|---|---:|---:|---:|---:|")
+    for label, client, url in pages:
+        walls, cpus = [], []
+        with counted_statements(bench.engine) as statements:
+            for _ in range(bench.runs):
+                statements.clear()
+                start, cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                walls.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+                assert response.status_code == 200, (url, response.status_code)
+        print(f"| {label} | {sorted(walls)[len(walls) // 2] * 1000:.0f} | {sorted(cpus)[len(cpus) // 2] * 1000:.1f} "
+              f"| {len(statements)} | {len(response.get_data()) / 1024:.0f} |")
 
 
 def main() -> None:
@@ -78,12 +96,15 @@ def main() -> None:
     # Computed at each request (nothing kept), then kept from a first request.
     config = bench.app.config
     bench.app.extensions[EXTENSION] = RankingCache(0, 0)
-    bench.page_table([(f"{label}, computed", client, url) for label, client, url in rankings])
+    page_cpu_table(bench, [(f"{label}, computed", client, url) for label, client, url in rankings])
     bench.app.extensions[EXTENSION] = RankingCache(config["RANKING_CACHE_SIZE"], config["RANKING_CACHE_ROWS"])
     for _, client, url in rankings:
         client.get(url)
     print()
-    bench.page_table([(f"{label}, kept", client, url) for label, client, url in rankings] + [
+    page_cpu_table(bench, [(f"{label}, kept", client, url) for label, client, url in rankings]
+                   + [("login (the aims' yardstick)", bench.app.test_client(), "/auth/login")])
+    print()
+    bench.page_table([
         ("progress", organizer, f"/c/{bench.slug}/organize/progress"),
         ("judges", organizer, f"/c/{bench.slug}/organize/judges"),
         ("judge's sheet list", judge, f"/c/{bench.slug}/judge/"),
