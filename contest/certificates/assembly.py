@@ -113,23 +113,55 @@ def _draw(pdf: pikepdf.Pdf, content: str | bytes) -> pikepdf.Object:
     return pdf.make_indirect(pikepdf.Stream(pdf, content.encode() if isinstance(content, str) else content))
 
 
+@dataclass
+class _Batch:
+    """A new PDF holding each design as a form XObject (``/Design<i>``), the streams that draw a
+    design and the QR code, and the size of a page: what every page of a batch stands on."""
+
+    pdf: pikepdf.Pdf
+    # qpdf reads the copied streams from their source when it writes: keep the sources open.
+    sources: list[pikepdf.Pdf]
+    forms: list[pikepdf.Object]
+    width: float
+    height: float
+    draw_design: list[pikepdf.Object]
+    draw_qr: pikepdf.Object
+
+    @classmethod
+    def of(cls, designs: Sequence[bytes], qr_place: QrPlace) -> _Batch:
+        out = pikepdf.new()
+        sources = [pikepdf.open(BytesIO(design)) for design in designs]
+        forms = [out.copy_foreign(source.pages[0].as_form_xobject()) for source in sources]
+        width, height = (float(x) for x in sources[0].pages[0].mediabox[2:])
+        draw_design = [_draw(out, f"q /Design{i} Do Q\n") for i in range(len(designs))]
+        return cls(out, sources, forms, width, height, draw_design, _draw(out, _qr_content(qr_place, height)))
+
+    def add_page(self, design: int, resources: Dictionary, content: bytes) -> None:
+        """A page: design number ``design``, then ``content`` (the texts), then the QR code."""
+        page = Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, self.width, self.height]), Resources=resources,
+            Contents=Array([self.draw_design[design], _draw(self.pdf, content), self.draw_qr]),
+        )
+        self.pdf.pages.append(pikepdf.Page(self.pdf.make_indirect(page)))
+
+    def saved(self) -> bytes:
+        buffer = BytesIO()
+        self.pdf.save(buffer)
+        return buffer.getvalue()
+
+
 def assemble_strips(designs: Sequence[bytes], text_parts: Sequence[bytes],
                     strip_rows: Sequence[Sequence[int]], page_designs: Sequence[int],
                     qr_codes: Sequence[QrImage], qr_place: QrPlace) -> bytes:
     """Certificate i's page: design ``page_designs[i]`` (a one-page PDF), its texts cut from
     the strips of ``text_parts`` (``strip_rows[p]``: how many certificates each strip of
     part p holds) and its QR code ``qr_codes[i]``."""
-    out = pikepdf.new()
-    # qpdf reads the copied streams from their source when it writes: keep the sources open.
-    sources = [pikepdf.open(BytesIO(design)) for design in designs]
-    forms = [out.copy_foreign(source.pages[0].as_form_xobject()) for source in sources]
-    width, height = (float(x) for x in sources[0].pages[0].mediabox[2:])
-    draw_design = [_draw(out, f"q /Design{i} Do Q\n") for i in range(len(designs))]
-    draw_qr = _draw(out, _qr_content(qr_place, height))
+    batch = _Batch.of(designs, qr_place)
+    out, height = batch.pdf, batch.height
     index = 0
     for part, rows in zip(text_parts, strip_rows):
         source = pikepdf.open(BytesIO(part))
-        sources.append(source)
+        batch.sources.append(source)
         if index == 0 and "/Title" in source.docinfo:
             out.docinfo[Name.Title] = source.docinfo[Name.Title]
         if len(source.pages) != len(rows):
@@ -151,47 +183,30 @@ def assemble_strips(designs: Sequence[bytes], text_parts: Sequence[bytes],
                             for row, group in enumerate(groups)]
             for content in contents:
                 design = page_designs[index]
-                xobjects = Dictionary({f"/Design{design}": forms[design], "/QR": _qr_xobject(out, qr_codes[index])})
+                xobjects = Dictionary({f"/Design{design}": batch.forms[design],
+                                       "/QR": _qr_xobject(out, qr_codes[index])})
                 if "/XObject" in shared:
                     xobjects.update(shared["/XObject"])
-                page_resources = Dictionary({**shared, "/XObject": xobjects})
-                page = Dictionary(
-                    Type=Name.Page, MediaBox=Array([0, 0, width, height]), Resources=page_resources,
-                    Contents=Array([draw_design[design], _draw(out, content), draw_qr]),
-                )
-                out.pages.append(pikepdf.Page(out.make_indirect(page)))
+                batch.add_page(design, Dictionary({**shared, "/XObject": xobjects}), content)
                 index += 1
     if index != len(page_designs):
         raise ValueError(f"{index} text pages for {len(page_designs)} certificates")
-    buffer = BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+    return batch.saved()
 
 
 def assemble_pages(designs: Sequence[bytes], contents: Sequence[bytes], fonts, page_designs: Sequence[int],
                    qr_codes: Sequence[QrImage], qr_place: QrPlace, title: str = "") -> bytes:
     """Certificate i's page: design ``page_designs[i]``, the texts drawn by ``contents[i]`` (in
     the fonts of ``fonts``, a typesetting.FontSet, embedded once) and its QR code."""
-    out = pikepdf.new()
-    sources = [pikepdf.open(BytesIO(design)) for design in designs]
-    forms = [out.copy_foreign(source.pages[0].as_form_xobject()) for source in sources]
-    width, height = (float(x) for x in sources[0].pages[0].mediabox[2:])
-    draw_design = [_draw(out, f"q /Design{i} Do Q\n") for i in range(len(designs))]
-    draw_qr = _draw(out, _qr_content(qr_place, height))
+    batch = _Batch.of(designs, qr_place)
+    out = batch.pdf
     font_resources = out.make_indirect(fonts.embed(out))
     for content, design, qr in zip(contents, page_designs, qr_codes, strict=True):
-        page = Dictionary(
-            Type=Name.Page, MediaBox=Array([0, 0, width, height]),
-            Resources=Dictionary(Font=font_resources, XObject=Dictionary(
-                {f"/Design{design}": forms[design], "/QR": _qr_xobject(out, qr)})),
-            Contents=Array([draw_design[design], _draw(out, content), draw_qr]),
-        )
-        out.pages.append(pikepdf.Page(out.make_indirect(page)))
+        batch.add_page(design, Dictionary(Font=font_resources, XObject=Dictionary(
+            {f"/Design{design}": batch.forms[design], "/QR": _qr_xobject(out, qr)})), content)
     if title:
         out.docinfo[Name.Title] = title
-    buffer = BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+    return batch.saved()
 
 
 def _qr_content(qr_place: QrPlace, height: float) -> str:
