@@ -147,6 +147,18 @@ def allocate_code(contest: Contest) -> str:
             return code
 
 
+def new_entry(contest: Contest, fields: EntryFields, uploads: list[FileStorage], **columns) -> Entry:
+    """A new entry under the next code, with ``fields``, ``columns`` and the uploads stored and
+    searched for the authors' identity; flushed, not yet audited."""
+    entry = Entry(contest=contest, code=allocate_code(contest), **columns)
+    fields.apply_to(entry)
+    db.session.add(entry)
+    entry.files.extend(store_uploads(contest, uploads))
+    check_identity(entry)
+    db.session.flush()
+    return entry
+
+
 def create_entry(
     contest: Contest,
     fields: EntryFields,
@@ -157,13 +169,7 @@ def create_entry(
     """An author's submission: only while the contest accepts submissions."""
     now = now or utcnow()
     check_can_submit(contest, submitted_by, now)
-    entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=submitted_by,
-                  submitted_at=now)
-    fields.apply_to(entry)
-    db.session.add(entry)
-    entry.files.extend(store_uploads(contest, uploads))
-    check_identity(entry)
-    db.session.flush()
+    entry = new_entry(contest, fields, uploads, submitted_by=submitted_by, submitted_at=now)
     record("entry.submitted", contest=contest, actor=submitted_by, target=entry.code,
            files=len(entry.files))
     if submitted_by is not None:

@@ -20,7 +20,7 @@ from contest.domain.screening import (
     changes_anything,
     screening_problem,
 )
-from contest.entries.services import EntryFields, allocate_code, check_identity, store_uploads
+from contest.entries.services import EntryFields, check_identity, new_entry, store_uploads
 from contest.extensions import db
 from contest.labels import SCREENING_REASON_LABELS
 from contest.models import Contest, Entry, EntryFile, EntryStatus, ScreeningReason, User
@@ -156,12 +156,7 @@ def enter_paper_entry(contest: Contest, fields: EntryFields, received_on: date, 
         raise PaperEntryError(_l("This contest is finalized: no entry can be added."))
     if received_on > (today or local_today(contest)):
         raise PaperEntryError(_l("The day it was received cannot be in the future."))
-    entry = Entry(contest=contest, code=allocate_code(contest), submitted_by=None, received_on=received_on)
-    fields.apply_to(entry)
-    db.session.add(entry)
-    entry.files.extend(store_uploads(contest, uploads))
-    check_identity(entry)
-    db.session.flush()
+    entry = new_entry(contest, fields, uploads, submitted_by=None, received_on=received_on)
     record("entry.entered", contest=contest, actor=actor, target=entry.code,
            received_on=received_on.isoformat(), files=len(entry.files))
     return entry
