@@ -197,3 +197,38 @@ def test_the_calibration_counted_per_total_is_the_one_of_every_sheet(make_contes
     for judged in calib.judges:
         mine = [t / UNIT for _, j, t in totals if j == judged.judge.id]
         assert ordered_box_stand_in(*judged.points) == box_stand_in(mine)
+
+
+def test_the_overview_counted_by_kinds_of_entry_is_the_count_of_every_sheet(make_contest, make_entry):
+    """How many entries have so many sheets (and submitted): the page's figures are those of
+    counting each rankable entry's sheets; an entry screened out does not count, one
+    without a sheet does, and the entries waiting are the first in code order."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from contest.judging.services import judging_overview
+    from contest.models import Assignment, Entry, EntryStatus
+
+    contest = make_contest()
+    start_judging(contest, actor=None)
+    db.session.commit()
+    bulk_judge(contest, entries=200, judges=9, per_entry=3, submitted=0.7)
+    out, bare = db.session.scalars(select(Entry).where(Entry.contest_id == contest.id)
+                                   .order_by(Entry.code.desc()).limit(2)).all()
+    out.status = EntryStatus.INELIGIBLE
+    db.session.execute(db.delete(Assignment).where(Assignment.entry_id == bare.id))
+    db.session.commit()
+    rows = db.session.execute(select(Assignment.entry_id, Assignment.submitted_at)
+                              .where(Assignment.entry_id != out.id)).all()
+    sheets, done = Counter(e for e, _ in rows), Counter(e for e, s in rows if s is not None)
+    codes = dict(db.session.execute(select(Entry.id, Entry.code).where(Entry.id != out.id)).all())
+    waiting = sorted((codes[e] for e in codes if done[e] < sheets[e] or not sheets[e]))
+
+    overview = judging_overview(contest, shown=10)
+    assert (overview.entries, overview.sheets, overview.submitted) == (199, 594, sum(done.values()))
+    assert (overview.fewest_judges, overview.most_judges) == (0, 3)
+    assert overview.unfinished_count == len(waiting) and waiting[-1] == bare.code
+    assert [u.entry.code for u in overview.unfinished] == waiting[:10]
+    assert [u.assigned for u in overview.unfinished] == [sheets[u.entry.id] for u in overview.unfinished]
+    assert all(len(u.waiting_for) == sheets[u.entry.id] - done[u.entry.id] for u in overview.unfinished)

@@ -298,36 +298,60 @@ UNFINISHED_SHOWN = 100
 
 
 def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN) -> JudgingOverview:
-    """Sheets and judges per rankable entry in the current round: counted by the
-    database, with the first ``shown`` unfinished entries loaded, in four queries."""
+    """Sheets and judges per rankable entry in the current round, counted by the database
+    (how many entries have so many sheets and so many submitted: a few rows, whatever the
+    size), with the first ``shown`` unfinished entries in code order loaded."""
     from contest.judging.rounds import round_entry_ids
 
     round_id = contest.current_round.id
-    ids = list(db.session.scalars(
-        select(Entry.id).where(Entry.id.in_(round_entry_ids(contest.current_round))).order_by(Entry.code)))
-    counts = {entry_id: (sheets, done) for entry_id, sheets, done in db.session.execute(
-        select(Assignment.entry_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
-        .where(Assignment.round_id == round_id).group_by(Assignment.entry_id))}
-    per_entry = [counts.get(i, (0, 0)) for i in ids]
-    waiting = [i for i, (sheets, done) in zip(ids, per_entry) if done < sheets or not sheets]
-    first = waiting[:shown]
-    loaded = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_(first)))} if first else {}
-    waiting_for: dict[int, list[User]] = {i: [] for i in first}
-    if first:
-        for entry_id, judge in db.session.execute(
-            select(Assignment.entry_id, User).join(User, User.id == Assignment.judge_id)
-            .where(Assignment.round_id == round_id, Assignment.entry_id.in_(first),
-                   Assignment.submitted_at.is_(None))
-            .order_by(User.name, User.id)
-        ):
-            waiting_for[entry_id].append(judge)
-    sheet_counts = [sheets for sheets, _ in per_entry]
+    judged = round_entry_ids(contest.current_round)
+    entries = db.session.scalar(select(func.count()).select_from(judged.subquery()))
+    per_entry = (
+        select(func.count(Assignment.id).label("sheets"), func.count(Assignment.submitted_at).label("done"))
+        .where(Assignment.round_id == round_id, Assignment.entry_id.in_(judged))
+        .group_by(Assignment.entry_id)
+        .subquery()
+    )
+    # (sheets, submitted, how many entries): entries without a sheet are not among them.
+    kinds = db.session.execute(
+        select(per_entry.c.sheets, per_entry.c.done, func.count())
+        .group_by(per_entry.c.sheets, per_entry.c.done)).all()
+    bare = entries - sum(count for _, _, count in kinds)
+    unfinished_count = bare + sum(count for sheets, done, count in kinds if done < sheets)
+    sheet_counts = [sheets for sheets, _, _ in kinds] + ([0] if bare else [])
+    unfinished = unfinished_entries(contest, judged, shown) if unfinished_count else []
     return JudgingOverview(
-        entries=len(ids),
-        sheets=sum(sheet_counts),
-        submitted=sum(done for _, done in per_entry),
+        entries=entries,
+        sheets=sum(sheets * count for sheets, _, count in kinds),
+        submitted=sum(done * count for _, done, count in kinds),
         fewest_judges=min(sheet_counts, default=0),
         most_judges=max(sheet_counts, default=0),
-        unfinished_count=len(waiting),
-        unfinished=[UnfinishedEntry(loaded[i], counts.get(i, (0, 0))[0], waiting_for[i]) for i in first],
+        unfinished_count=unfinished_count,
+        unfinished=unfinished,
     )
+
+
+def unfinished_entries(contest: Contest, judged, shown: int) -> list[UnfinishedEntry]:
+    """The first ``shown`` entries of ``judged`` (a subquery of ids) in code order that have
+    no sheet in the current round or one not yet submitted, with who they wait for."""
+    round_id = contest.current_round.id
+    sheets = select(Assignment.entry_id).where(Assignment.round_id == round_id)
+    assigned = (select(func.count(Assignment.id))
+                .where(Assignment.round_id == round_id, Assignment.entry_id == Entry.id)
+                .correlate(Entry).scalar_subquery())
+    first = db.session.execute(
+        select(Entry, assigned).where(Entry.id.in_(judged),
+                                      Entry.id.in_(sheets.where(Assignment.submitted_at.is_(None)))
+                                      | Entry.id.not_in(sheets))
+        .order_by(Entry.code).limit(shown)).all()
+    if not first:
+        return []
+    waiting_for: dict[int, list[User]] = {e.id: [] for e, _ in first}
+    for entry_id, judge in db.session.execute(
+        select(Assignment.entry_id, User).join(User, User.id == Assignment.judge_id)
+        .where(Assignment.round_id == round_id, Assignment.entry_id.in_(waiting_for),
+               Assignment.submitted_at.is_(None))
+        .order_by(User.name, User.id)
+    ):
+        waiting_for[entry_id].append(judge)
+    return [UnfinishedEntry(e, count, waiting_for[e.id]) for e, count in first]
