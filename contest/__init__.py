@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from config import Config
 from contest.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from contest.routing import SharedBuilderRule
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,8 @@ def create_app(config_class: type = Config) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Each later app (the tests make one each) reuses the URL builders the first compiled.
+    app.url_rule_class = SharedBuilderRule
     app.config.from_object(config_class)
     if app.config.get("BEHIND_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
