@@ -43,6 +43,8 @@ def _schema():
     yield
     if "sqlite" in _demo_copy:
         _demo_copy.pop("sqlite").close()
+    while _sqlite_schema:
+        _sqlite_schema.pop().close()
 
 
 def _empty_tables() -> None:
@@ -108,12 +110,48 @@ def app_for_a_test(config: type):
 
     with app.app_context():
         if not ON_POSTGRES:
-            db.create_all()
+            _create_sqlite_tables()
         yield app
         db.session.remove()
         if ON_POSTGRES:
             _empty_tables()
         db.engine.dispose()
+
+
+# SQLite: the tables the session's first test created, copied into each later test's
+# new in-memory database (a few ms instead of create_all's ~35).
+_sqlite_schema: list[sqlite3.Connection] = []
+
+
+def _create_sqlite_tables() -> None:
+    if db.engine.url.database not in (None, "", ":memory:"):
+        db.create_all()  # a file another app may have filled already
+    elif _sqlite_schema:
+        _copy_sqlite_database(_sqlite_schema[0])
+    else:
+        db.create_all()
+        _sqlite_schema.append(_sqlite_copy())
+
+
+def _sqlite_copy() -> sqlite3.Connection:
+    """The test's in-memory SQLite database (one connection), copied into another."""
+    copy = sqlite3.connect(":memory:")
+    raw = db.engine.raw_connection()
+    try:
+        raw.driver_connection.backup(copy)
+    finally:
+        raw.close()
+    return copy
+
+
+def _copy_sqlite_database(source: sqlite3.Connection) -> None:
+    """Replace the test's SQLite database, tables and rows, with ``source``."""
+    db.session.remove()
+    raw = db.engine.raw_connection()
+    try:
+        source.backup(raw.driver_connection)
+    finally:
+        raw.close()
 
 
 @contextmanager
@@ -288,13 +326,7 @@ def _save_demo_copy() -> None:
             " WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
         db.session.commit()
     else:
-        copy = sqlite3.connect(":memory:")
-        raw = db.engine.raw_connection()  # the test's in-memory database (one connection)
-        try:
-            raw.driver_connection.backup(copy)
-        finally:
-            raw.close()
-        _demo_copy["sqlite"] = copy
+        _demo_copy["sqlite"] = _sqlite_copy()
 
 
 def _restore_demo_copy() -> None:
@@ -306,12 +338,7 @@ def _restore_demo_copy() -> None:
         db.session.execute(text("; ".join(statements)))
         db.session.commit()
     else:
-        db.session.remove()
-        raw = db.engine.raw_connection()
-        try:
-            _demo_copy["sqlite"].backup(raw.driver_connection)
-        finally:
-            raw.close()
+        _copy_sqlite_database(_demo_copy["sqlite"])
 
 
 def load_small_demo() -> None:

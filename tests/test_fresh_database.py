@@ -1,9 +1,9 @@
 """Each test starts on a database as new: the reset between tests leaves no row and no used id."""
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from contest.extensions import db
 from contest.models import Role
-from tests.conftest import ON_POSTGRES, _empty_tables
+from tests.conftest import ON_POSTGRES, _empty_tables, app_on_empty_database
 
 
 def test_emptying_the_tables_leaves_no_row_and_ids_start_at_1(finalized_demo, make_user, make_contest,
@@ -67,3 +67,27 @@ def make_more_entries_id() -> int:
     db.session.add(entry)
     db.session.flush()
     return entry.id
+
+
+def _schema_of(engine) -> dict[str, dict]:
+    """Every table's columns, keys, indexes and checks, as the database reports them."""
+    found = inspect(engine)
+    return {table: {
+        "columns": [(c["name"], str(c["type"]), c["nullable"], c.get("default")) for c in found.get_columns(table)],
+        "primary key": found.get_pk_constraint(table),
+        "foreign keys": sorted(map(repr, found.get_foreign_keys(table))),
+        "indexes": sorted(map(repr, found.get_indexes(table))),
+        "unique": sorted(map(repr, found.get_unique_constraints(table))),
+        "checks": sorted(map(repr, found.get_check_constraints(table))),
+    } for table in sorted(found.get_table_names())}
+
+
+def test_each_test_has_the_tables_create_all_makes_on_an_empty_database(make_user, tmp_path):
+    """On SQLite each test's tables are copied from the session's first; they must be
+    the tables, keys and constraints of the models as create_all writes them."""
+    ours = _schema_of(db.engine)
+    assert set(ours) == {t.name for t in db.metadata.sorted_tables}
+    assert make_user(Role.AUTHOR).id == 1
+    with app_on_empty_database(tmp_path, "fresh_schema"):
+        db.create_all()
+        assert _schema_of(db.engine) == ours
