@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask
 from huey import Huey
-from huey.storage import MemoryStorage
+from huey.storage import MemoryStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,15 @@ from contest.models.users import User
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "contest.jobs.pending"
+
+
+class UnsyncedSqliteStorage(SqliteStorage):
+    """Huey's SQLite queue that never waits for the disk: for throwaway queues (each test's)."""
+
+    def _set_journal_mode(self, conn) -> None:
+        # Before the switch to WAL too, which otherwise waits for the disk to write the new file.
+        conn.execute("pragma synchronous=0")
+        super()._set_journal_mode(conn)
 
 
 class JobQueue:
@@ -51,11 +60,12 @@ class JobQueue:
 
             self.huey.storage = RedisStorage(name, url=redis_url)
         else:
-            from huey.storage import SqliteStorage
-
             path = Path(app.config.get("JOBS_SQLITE_PATH") or Path(app.instance_path) / "jobs.db")
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.huey.storage = SqliteStorage(name, filename=str(path))
+            if app.config.get("JOBS_SQLITE_SYNC", True):
+                self.huey.storage = SqliteStorage(name, filename=str(path))
+            else:
+                self.huey.storage = UnsyncedSqliteStorage(name, filename=str(path), fsync=False)
         self.huey.name = name
         self.app = app
         app.extensions["contest.jobs"] = self

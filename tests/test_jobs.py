@@ -141,6 +141,18 @@ def test_the_queue_lives_in_redis_when_redis_url_is_set(standalone_app):
         jobs.huey.storage.flush_all()
 
 
+def test_a_tests_queue_never_waits_for_the_disk_and_the_default_queue_does(standalone_app, tmp_path):
+    def pragmas() -> tuple:
+        conn = jobs.huey.storage.conn
+        return conn.execute("pragma journal_mode").fetchone()[0], conn.execute("pragma synchronous").fetchone()[0]
+
+    standalone_app()
+    assert pragmas() == ("wal", 0)
+    standalone_app(INSTANCE_PATH=tmp_path / "running", JOBS_SQLITE_SYNC=True)
+    assert (tmp_path / "running" / "jobs.db").is_file()
+    assert pragmas() == ("wal", 2)  # SQLite's default, FULL
+
+
 def test_a_real_worker_process_takes_what_another_process_queued(standalone_app, tmp_path):
     """`contest worker` in its own process runs a job that `contest worker --check` queued."""
     app = standalone_app()
