@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from math import sqrt
+from math import floor, sqrt
 from operator import mul
 
 from contest.domain.scoring import to_decimal
@@ -247,6 +247,53 @@ def zscore_estimates(totals: Sequence[Total], unit: int = 1, sums: dict[Hashable
             values.append(value)
     estimates = {e: sum(values) / (len(values) * unit) for e, values in rescaled.items()}
     return estimates, ZSCORE_ESTIMATE_ERROR * (1 + largest) / unit
+
+
+def zscore_hundredths(totals: Sequence[Total], unit: int = 1, sums: dict[Hashable, list] | None = None
+                      ) -> dict[Hashable, int]:
+    """Each entry's zscore score rounded half up to hundredths, as a whole number of
+    hundredths: ``ranking_score(ZSCORE, zscores(totals, unit)[entry]) * 100``, exactly.
+    Integer totals only.
+
+    The float estimate (``zscore_estimates``) decides wherever every value within its
+    bound rounds the same way; the 28-digit Decimal score is worked out only for the
+    other entries (an estimate that close to a half hundredth, or to zero).
+    """
+    if not totals:
+        return {}
+    sums = judge_sums(totals) if sums is None else sums
+    estimates, error = zscore_estimates(totals, unit, sums)
+    # Twice the bound, in hundredths: the products and sums below round by far less than
+    # the bound itself (a few units of 10⁻¹⁶ of the magnitudes the bound is relative to).
+    margin = 200 * error
+    rounded: dict[Hashable, int] = {}
+    unsure = set()
+    for entry, estimate in estimates.items():
+        size = abs(estimate) * 100
+        whole = floor(size + 0.5)
+        # Every value within the margin lies strictly between two half hundredths, on one side of 0.
+        if whole - 0.5 < size - margin and size + margin < whole + 0.5 and size > margin:
+            rounded[entry] = whole if estimate > 0 else -whole
+        else:
+            unsure.add(entry)
+    if unsure:
+        for entry, score in zscores(totals, unit, only=unsure, sums=sums).items():
+            rounded[entry] = int(ranking_score(ZSCORE, score) * 100)
+    return rounded
+
+
+def zscore_ranking_scores(totals: Sequence[Total], unit: int = 1, sums: dict[Hashable, list] | None = None
+                          ) -> dict[Hashable, Fraction]:
+    """Each entry's zscore score as it is ranked and shown (``ranking_score`` of its
+    28-digit score), from ``zscore_hundredths``: the same Fractions. Integer totals only."""
+    shared: dict[int, Fraction] = {}
+    scores = {}
+    for entry, hundredths in zscore_hundredths(totals, unit, sums).items():
+        score = shared.get(hundredths)
+        if score is None:
+            score = shared[hundredths] = Fraction(hundredths, 100)
+        scores[entry] = score
+    return scores
 
 
 def score_round(method: str, totals: Iterable[Total], unit: int = 1,

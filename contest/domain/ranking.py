@@ -14,9 +14,7 @@ from contest.domain.aggregation import (
     Total,
     ranking_score,
     score_round,
-    judge_sums,
-    zscore_estimates,
-    zscores,
+    zscore_hundredths,
 )
 from contest.domain.scoring import CriterionRule, EntryScore, ScoreSheet, judge_total, sheet_is_full
 from contest.domain.tiering import Candidate, TieringResult, TierRule, fill_prizes, rank_and_fill
@@ -112,36 +110,15 @@ def zscore_prize_scores(
     breakers: Sequence[str] = (),
     resolutions: Sequence[Sequence[Hashable]] = (),
     tie_values: Mapping[str, Mapping[Hashable, Fraction]] | None = None,
-    first: int | None = None,
 ) -> TieringResult:
-    """``prize_scores`` under zscore, the 28-digit scores worked out only for the entries
-    that can reach a prize: the best ``first`` by a float estimate (by default four
-    times the prizes), four times more until every entry left out is estimated too far
-    below the last ranked score to round up to it."""
+    """``prize_scores`` under zscore: every entry ranked on its shown score, in whole
+    hundredths (``zscore_hundredths``: the 28-digit score only where a float estimate
+    leaves the rounding in doubt)."""
     if not tiers or not keys:
         return prize_scores([], {}, tiers)
-    sums = judge_sums(totals)
-    estimates, error = zscore_estimates(totals, unit, sums)
-    by_estimate = sorted(keys, key=estimates.__getitem__, reverse=True)
-    wanted = first or 4 * sum(t.quota for t in tiers) + 16
-    while True:
-        top = set(by_estimate[:wanted])
-        ratios = {}
-        for key, score in zscores(totals, unit, only=top, sums=sums).items():
-            ranked_on = ranking_score(ZSCORE, score)
-            ratios[key] = (ranked_on.numerator, ranked_on.denominator)
-        subset = [key for key in keys if key in top]
-        result = prize_scores(subset, ratios, tiers, breakers, resolutions, tie_values)
-        if wanted >= len(by_estimate):
-            return result
-        if len(result.placements) < len(subset):  # stopped after the last prize
-            if not result.placements:
-                return result
-            cut = float(result.placements[-1].score)
-            # A score rounds (half up, to hundredths) to at most itself + 0.005.
-            if estimates[by_estimate[wanted]] + error + 1e-9 * (1 + abs(cut)) < cut - 0.005:
-                return result
-        wanted *= 4
+    hundredths = zscore_hundredths(totals, unit)
+    return prize_scores(keys, {key: (hundredths[key], 100) for key in keys}, tiers, breakers, resolutions,
+                        tie_values)
 
 
 def sheet_tie_values(breakers: Sequence[str], sheets: Sheets, criteria: Sequence[CriterionRule],

@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from contest.audit import record
 from contest.domain import advancement
 from contest.domain.advancement import AdvanceCandidate, AdvanceResult
-from contest.domain.aggregation import ranking_score
 from contest.domain.assignment import assign_balanced, assign_every_judge
 from contest.domain.scoring import format_score, to_decimal
 from contest.extensions import db
@@ -144,13 +143,8 @@ def round_scores(round_: Round, entry_ids: list[int]) -> dict[int, Fraction | No
     (exact; under zscore the shown score), from sheet totals the database sums."""
     from contest.results.totals import RoundSheets
 
-    method = str(round_.method)
-    results = RoundSheets.load(round_).results(method, Fraction(round_.disagreement))
-    scores: dict[int, Fraction | None] = {}
-    for entry_id in entry_ids:
-        result = results.get(entry_id)
-        scores[entry_id] = None if result is None or result.score is None else ranking_score(method, result.score)
-    return scores
+    scores = RoundSheets.load(round_).ranking_scores(str(round_.method))
+    return {entry_id: scores.get(entry_id) for entry_id in entry_ids}
 
 
 def missing_sheets(round_: Round, entry_ids: list[int], loaded: int = MISSING_LOADED) -> tuple[list, int]:

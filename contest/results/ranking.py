@@ -266,10 +266,10 @@ def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> tuple[di
         method = str(round_.method)
         sheets = RoundSheets.load(round_).only(ids)
         # No disagreement limit: an earlier round's flags are not shown.
-        aggregates = score_methods((method,), sheets.totals, unit=UNIT)[method]
+        plain = {k: a.mean for k, a in score_methods((MEAN,), sheets.totals, unit=UNIT)[MEAN].items()}
         unscored = dict.fromkeys(sheets.counts)
-        scores[round_.code] = {**unscored, **{k: ranking_score(method, a.score) for k, a in aggregates.items()}}
-        means[round_.code] = {**unscored, **{k: a.mean for k, a in aggregates.items()}}
+        scores[round_.code] = {**unscored, **(plain if method == MEAN else sheets.ranking_scores(method))}
+        means[round_.code] = {**unscored, **plain}
     return scores, means
 
 
@@ -310,14 +310,19 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     # The method shown and the plain mean beside it are scored and ranked in full; the
     # others only as far as their prizes reach, to count the entries that change tier.
     fully = (method, MEAN)
-    by_method = sheets.results_under(fully, threshold)
+    # zscore's shown scores come without a 28-digit score per entry (see ranking_scores).
+    by_method = sheets.results_under([m for m in fully if m != ZSCORE], threshold)
+    shown = sheets.ranking_scores(method) if method == ZSCORE else None
 
     rows: dict[int, RankingRow] = {}
-    chosen = by_method[method]
+    chosen = by_method[MEAN if shown is not None else method]
     unscored, current = RoundEntry(None, None, 0, 0), round_.code
     for entry_id, code in entries:
         result = chosen.get(entry_id) or unscored
-        score = None if result.score is None else ranking_score(method, result.score)
+        if shown is not None:
+            score = shown.get(entry_id)
+        else:
+            score = None if result.score is None else ranking_score(method, result.score)
         if earlier:
             round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
             round_scores[current] = score
@@ -336,9 +341,11 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     def scores_under(m: str) -> dict[int, Fraction]:
         if m == method:
             return {k: rows[k].score for k in complete}
-        # No disagreement limit for a method only counted: the flags shown are the chosen one's.
-        results = by_method[m] if m in by_method else score_methods((m,), sheets.totals, unit=UNIT)[m]
-        scores = {k: ranking_score(m, results[k].score) for k in complete}
+        if m in by_method:
+            scores = {k: ranking_score(m, by_method[m][k].score) for k in complete}
+        else:
+            every = sheets.ranking_scores(m)
+            scores = {k: every[k] for k in complete}
         if final.weighted:
             before = earlier_means if m == MEAN else earlier
             scores = {k: final(k, score, before) for k, score in scores.items()}

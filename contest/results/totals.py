@@ -13,7 +13,14 @@ from typing import NamedTuple
 
 from sqlalchemy import Integer, case, func, select, type_coerce
 
-from contest.domain.aggregation import DEFAULT_DISAGREEMENT, score_methods, spread_limit
+from contest.domain.aggregation import (
+    DEFAULT_DISAGREEMENT,
+    ZSCORE,
+    ranking_score,
+    score_methods,
+    spread_limit,
+    zscore_ranking_scores,
+)
 from contest.domain.aggregation import Score as ScoreValue
 from contest.extensions import db
 from contest.judging.sheet_totals import POINTS_UNIT, UNIT, points_units, weight_units
@@ -116,6 +123,14 @@ class RoundSheets:
     def results(self, method: str, threshold: Fraction = DEFAULT_DISAGREEMENT) -> dict[int, RoundEntry]:
         """Every entry with sheets in the round, scored under ``method``."""
         return self.results_under((method,), threshold)[method]
+
+    def ranking_scores(self, method: str) -> dict[int, Fraction]:
+        """Each entry with a full sheet: its score under ``method`` as it is ranked (exact;
+        under zscore the shown score, without a 28-digit score for most entries)."""
+        if method == ZSCORE:
+            return zscore_ranking_scores(self.totals, UNIT)
+        return {entry_id: ranking_score(method, agg.score)
+                for entry_id, agg in score_methods((method,), self.totals, unit=UNIT)[method].items()}
 
     def results_under(self, methods, threshold: Fraction = DEFAULT_DISAGREEMENT
                       ) -> dict[str, dict[int, RoundEntry]]:
