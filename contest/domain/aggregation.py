@@ -94,33 +94,6 @@ def group_totals(totals: Iterable[Total], by_judge: bool = False) -> dict[Hashab
     return groups
 
 
-def score_ratios(methods: Iterable[str], totals: Iterable[Total], unit: int = 1
-                 ) -> dict[str, dict[Hashable, tuple[int, int]]]:
-    """Each entry's score under each of ``methods`` (mean, trimmed, median) as
-    (numerator, denominator), not reduced: the value ``score_methods`` gives, without
-    making a Fraction per entry. Integer totals only; zscore has no exact ratio."""
-    methods = [check_method(m) for m in dict.fromkeys(methods)]
-    if ZSCORE in methods:
-        raise ValueError("zscore scores are Decimals, not ratios")
-    by_entry = group_totals(totals)
-    ratios: dict[str, dict[Hashable, tuple[int, int]]] = {m: {} for m in methods}
-    for entry, values in by_entry.items():
-        count = len(values)
-        plain = (sum(values), count * unit)
-        ordered = sorted(values) if count > 2 else values
-        for method in methods:
-            if method == TRIMMED and count >= TRIM_FROM:
-                ratio = (sum(ordered[1:-1]), (count - 2) * unit)
-            elif method == MEDIAN and count > 2:
-                middle = count // 2
-                ratio = ((ordered[middle], unit) if count % 2
-                         else (ordered[middle - 1] + ordered[middle], 2 * unit))
-            else:
-                ratio = plain
-            ratios[method][entry] = ratio
-    return ratios
-
-
 def spread_limit(threshold: Fraction | Decimal, maximum: Number) -> Fraction:
     """How far apart (max − min) one entry's totals may be before its judges disagree:
     ``threshold`` (a share) × the maximum total."""
@@ -282,17 +255,15 @@ def zscore_hundredths(totals: Sequence[Total], unit: int = 1, sums: dict[Hashabl
     return rounded
 
 
-def zscore_ranking_scores(totals: Sequence[Total], unit: int = 1, sums: dict[Hashable, list] | None = None
-                          ) -> dict[Hashable, Fraction]:
-    """Each entry's zscore score as it is ranked and shown (``ranking_score`` of its
-    28-digit score), from ``zscore_hundredths``: the same Fractions. Integer totals only."""
+def from_hundredths(hundredths: dict[Hashable, int]) -> dict[Hashable, Fraction]:
+    """Whole hundredths as Fractions, one Fraction for each value met."""
     shared: dict[int, Fraction] = {}
     scores = {}
-    for entry, hundredths in zscore_hundredths(totals, unit, sums).items():
-        score = shared.get(hundredths)
+    for key, value in hundredths.items():
+        score = shared.get(value)
         if score is None:
-            score = shared[hundredths] = Fraction(hundredths, 100)
-        scores[entry] = score
+            score = shared[value] = Fraction(value, 100)
+        scores[key] = score
     return scores
 
 

@@ -14,10 +14,16 @@ from contest.domain.aggregation import (
     Total,
     ranking_score,
     score_round,
-    zscore_hundredths,
 )
 from contest.domain.scoring import CriterionRule, EntryScore, ScoreSheet, judge_total, sheet_is_full
-from contest.domain.tiering import Candidate, TieringResult, TierRule, fill_prizes, rank_and_fill
+from contest.domain.tiering import (
+    Candidate,
+    TieringResult,
+    TierRule,
+    fill_prizes,
+    fill_ranked,
+    rank_and_fill,
+)
 
 Sheets = Mapping[Hashable, Sequence[ScoreSheet]]
 
@@ -87,38 +93,45 @@ def prize_scores(
     a tier or straddles a line, none for the entries ranked after the last prize.
     Scores are compared as integers (cross-multiplied to one denominator); a Fraction
     and a candidate are made only for the entries ranked."""
-    tie_values = tie_values or {}
     pairs = [ratios[key] for key in keys]
+    return rank_ordered(keys, ratio_keys(pairs), lambda i: Fraction(*pairs[i]), tiers, breakers, resolutions,
+                        tie_values, prizes_only=True)
+
+
+def ratio_keys(pairs: Sequence[tuple[int, int]]) -> list[int]:
+    """Integers that sort and tie as the ratios (numerator, denominator > 0) do: each
+    ratio over the denominators' least common multiple."""
     common = lcm(*{d for _, d in pairs})
-    order_keys = [n * (common // d) for n, d in pairs]
-    # Stable in reverse too: equal scores keep their given order.
-    ordered = sorted(range(len(pairs)), key=order_keys.__getitem__, reverse=True)
-
-    def candidate(i: int) -> Candidate:
-        key = keys[i]
-        return Candidate(key, Fraction(*pairs[i]), tuple(tie_values.get(b, {}).get(key) for b in breakers))
-
-    groups = ([candidate(i) for i in members] for _, members in groupby(ordered, key=order_keys.__getitem__))
-    return fill_prizes(groups, tiers, resolutions, breakers)
+    return [n * (common // d) for n, d in pairs]
 
 
-def zscore_prize_scores(
+def rank_ordered(
     keys: Sequence[Hashable],
-    totals: Sequence[Total],
-    unit: int,
+    order: Sequence[int],
+    score_of: Callable[[int], Fraction],
     tiers: Sequence[TierRule],
     breakers: Sequence[str] = (),
     resolutions: Sequence[Sequence[Hashable]] = (),
     tie_values: Mapping[str, Mapping[Hashable, Fraction]] | None = None,
+    prizes_only: bool = False,
 ) -> TieringResult:
-    """``prize_scores`` under zscore: every entry ranked on its shown score, in whole
-    hundredths (``zscore_hundredths``: the 28-digit score only where a float estimate
-    leaves the rounding in doubt)."""
-    if not tiers or not keys:
-        return prize_scores([], {}, tiers)
-    hundredths = zscore_hundredths(totals, unit)
-    return prize_scores(keys, {key: (hundredths[key], 100) for key in keys}, tiers, breakers, resolutions,
-                        tie_values)
+    """``rank_scores`` with each key's score given as an integer ``order`` that sorts and
+    ties as the scores do (e.g. each score × a common denominator), and ``score_of(i)``
+    the i-th key's exact score, asked for each key placed. With ``prizes_only``, only as
+    far as the prizes reach (see ``fill_prizes``)."""
+    tie_values = tie_values or {}
+    # Stable in reverse too: equal scores keep their given order.
+    ordered = sorted(range(len(keys)), key=order.__getitem__, reverse=True)
+    if breakers:
+        def candidate(i: int) -> Candidate:
+            key = keys[i]
+            return Candidate(key, score_of(i), tuple(tie_values.get(b, {}).get(key) for b in breakers))
+    else:
+        def candidate(i: int) -> Candidate:
+            return Candidate(keys[i], score_of(i))
+
+    groups = ([candidate(i) for i in members] for _, members in groupby(ordered, key=order.__getitem__))
+    return (fill_prizes if prizes_only else fill_ranked)(groups, tiers, resolutions, breakers)
 
 
 def sheet_tie_values(breakers: Sequence[str], sheets: Sheets, criteria: Sequence[CriterionRule],

@@ -18,22 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.domain.advancement import RoundWeight, combined_score
-from contest.domain.aggregation import (
-    MEAN,
-    METHODS,
-    ZSCORE,
-    check_method,
-    ranking_score,
-    score_methods,
-    score_ratios,
-)
-from contest.domain.ranking import criterion_means, prize_scores, rank_scores, zscore_prize_scores
+from contest.domain.aggregation import MEAN, METHODS, ZSCORE, check_method, spread_limit
+from contest.domain.method_scores import MethodScores
+from contest.domain.ranking import criterion_means, prize_scores, rank_ordered, rank_scores
 from contest.domain.scoring import format_score, to_decimal
 from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule, integer_keys
 from contest.extensions import db
 from contest.judging.rounds import stopped_rounds
 from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
-from contest.results.totals import POINTS_UNIT, UNIT, RoundEntry, RoundSheets
+from contest.results.totals import POINTS_UNIT, UNIT, RoundSheets, SheetCount
 
 # Entries looked up by id in one statement at most; more are read with their contest's.
 MAX_IDS = 500
@@ -266,10 +259,10 @@ def _earlier_scores(contest: Contest, current: Round, ids: set[int]) -> tuple[di
         method = str(round_.method)
         sheets = RoundSheets.load(round_).only(ids)
         # No disagreement limit: an earlier round's flags are not shown.
-        plain = {k: a.mean for k, a in score_methods((MEAN,), sheets.totals, unit=UNIT)[MEAN].items()}
+        scored = MethodScores(sheets.totals, UNIT)
         unscored = dict.fromkeys(sheets.counts)
-        scores[round_.code] = {**unscored, **(plain if method == MEAN else sheets.ranking_scores(method))}
-        means[round_.code] = {**unscored, **plain}
+        scores[round_.code] = {**unscored, **scored.scores(method)}
+        means[round_.code] = {**unscored, **scored.means}
     return scores, means
 
 
@@ -306,87 +299,88 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         select(TieResolution).where(TieResolution.contest_id == contest.id).order_by(TieResolution.id))]
     tiers = {t.code: t for t in contest.tiers}
     rules = tier_rules(contest) if prizes else []
+    breakers = contest.tie_breakers
     tie_values = _tie_values(contest, sheets, earlier)
-    # The method shown and the plain mean beside it are scored and ranked in full; the
-    # others only as far as their prizes reach, to count the entries that change tier.
-    fully = (method, MEAN)
-    # zscore's shown scores come without a 28-digit score per entry (see ranking_scores).
-    by_method = sheets.results_under([m for m in fully if m != ZSCORE], threshold)
-    shown = sheets.ranking_scores(method) if method == ZSCORE else None
+    scored = MethodScores(sheets.totals, UNIT, spread_limit(threshold, sheets.maximum))
+    shown, means, flagged = scored.scores(method), scored.means, scored.flagged
 
     rows: dict[int, RankingRow] = {}
-    chosen = by_method[MEAN if shown is not None else method]
-    unscored, current = RoundEntry(None, None, 0, 0), round_.code
+    current, no_sheets = round_.code, SheetCount()
     for entry_id, code in entries:
-        result = chosen.get(entry_id) or unscored
-        if shown is not None:
-            score = shown.get(entry_id)
-        else:
-            score = None if result.score is None else ranking_score(method, result.score)
+        assigned, counted = sheets.counts.get(entry_id, no_sheets)
+        score, raw_score = shown.get(entry_id), means.get(entry_id)
         if earlier:
             round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
             round_scores[current] = score
         else:
             round_scores = {current: score}
-        final_score, raw_score = score, result.mean
+        final_score = score
         if final.weighted:
             final_score = final(entry_id, score, earlier)
-            raw_score = final(entry_id, result.mean, earlier_means)
-        rows[entry_id] = RankingRow(
-            entry_id, code, final_score, result.complete and final_score is not None,
-            result.counted, result.assigned, raw_score=raw_score,
-            disagreement=result.disagreement, round_code=current, round_scores=round_scores)
+            raw_score = final(entry_id, raw_score, earlier_means)
+        rows[entry_id] = RankingRow(entry_id, code, final_score, 0 < assigned == counted and final_score is not None,
+                                    counted, assigned, raw_score, entry_id in flagged, current, round_scores)
     complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
 
     def scores_under(m: str) -> dict[int, Fraction]:
+        """Each complete entry's score under ``m`` combined over the rounds' weights."""
         if m == method:
             return {k: rows[k].score for k in complete}
-        if m in by_method:
-            scores = {k: ranking_score(m, by_method[m][k].score) for k in complete}
-        else:
-            every = sheets.ranking_scores(m)
-            scores = {k: every[k] for k in complete}
-        if final.weighted:
-            before = earlier_means if m == MEAN else earlier
-            scores = {k: final(k, score, before) for k, score in scores.items()}
-        return scores
+        if m == MEAN:
+            return {k: rows[k].raw_score for k in complete}
+        every = scored.scores(m)
+        return {k: final(k, every[k], earlier) for k in complete}
 
-    ratios_by_method: dict[str, dict] = {}
-
+    # The method shown and the plain mean beside it are ranked in full; the others only as
+    # far as their prizes reach, to count the entries that change tier.
     def place(m: str) -> TieringResult:
-        if m in fully:
-            return rank_scores(complete, scores_under(m), rules, contest.tie_breakers, resolutions, tie_values)
+        full = m in (method, MEAN)
         if final.weighted:
-            ratios = {k: (s.numerator, s.denominator) for k, s in scores_under(m).items()}
-        elif m == ZSCORE:
-            return zscore_prize_scores(complete, sheets.totals, UNIT, rules, contest.tie_breakers,
-                                       resolutions, tie_values)
+            scores = scores_under(m)
+            if full:
+                return rank_scores(complete, scores, rules, breakers, resolutions, tie_values)
+            return prize_scores(complete, {k: (s.numerator, s.denominator) for k, s in scores.items()},
+                                rules, breakers, resolutions, tie_values)
+        if m != MEAN and scored.as_mean(m):  # the same scores as the plain mean's
+            return placements[MEAN]
+        order = scored.order(m, complete)
+        if full:
+            values = [rows[k].score if m == method else rows[k].raw_score for k in complete]
+            return rank_ordered(complete, order, values.__getitem__, rules, breakers, resolutions, tie_values)
+        if m == ZSCORE:
+            score_of = lambda i: Fraction(order[i], 100)  # noqa: E731
         else:
-            if not ratios_by_method:  # every method ranked on ratios, from one grouping
-                ratios_by_method.update(score_ratios(
-                    [n for n in METHODS if n not in fully and n != ZSCORE], sheets.totals, UNIT))
-            ratios = ratios_by_method[m]
-        return prize_scores(complete, ratios, rules, contest.tie_breakers, resolutions, tie_values)
+            ratios = scored.ratios(m)
+            score_of = lambda i: Fraction(*ratios[complete[i]])  # noqa: E731
+        return rank_ordered(complete, order, score_of, rules, breakers, resolutions, tie_values, prizes_only=True)
 
-    placements = {m: place(m) for m in dict.fromkeys((method, *METHODS))}
+    placements: dict[str, TieringResult] = {}
+    for m in dict.fromkeys((MEAN, method, *METHODS)):
+        placements[m] = place(m)
     # Each method's prizes: an entry without one has no tier to differ by under another.
     won = {m: {p.key: p.tier for p in result.placements if p.tier is not None}
            for m, result in placements.items()}
-    for p in placements[MEAN].placements:
-        rows[p.key].rank_if_mean = p.rank
-        rows[p.key].tier_if_mean = tiers.get(p.tier) if p.tier else None
 
     def tier_list(codes) -> tuple[PrizeTier | None, ...]:
         return tuple(tiers.get(code) if code else None for code in codes)
 
-    result = placements[method]
+    result, by_mean = placements[method], placements[MEAN]
     ranked = []
     for p in result.placements:
         row = rows[p.key]
         row.rank, row.tier = p.rank, tiers.get(p.tier) if p.tier else None
-        row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
-        row.contested = tier_list(p.contested_tiers) if p.contested_tiers else ()
+        if p.boundary_tie or p.decided_by:
+            row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
+        if p.contested_tiers:
+            row.contested = tier_list(p.contested_tiers)
         ranked.append(row)
+    if result is by_mean:
+        for row in ranked:
+            row.rank_if_mean, row.tier_if_mean = row.rank, row.tier
+    else:
+        for p in by_mean.placements:
+            rows[p.key].rank_if_mean = p.rank
+            rows[p.key].tier_if_mean = tiers.get(p.tier) if p.tier else None
     ties = [TieGroup(t.score, [rows[k] for k in t.keys], tier_list(t.tiers)) for t in result.boundary_ties]
     decided = [TieDecision(d.score, [rows[k] for k in d.keys], tier_list(d.tiers), d.decided_by, d.values)
                for d in result.decided_ties]

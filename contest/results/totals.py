@@ -11,22 +11,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from sqlalchemy import Integer, case, func, select, type_coerce
+from sqlalchemy import Integer, and_, case, func, literal, null, select, type_coerce
 
-from contest.domain.aggregation import (
-    DEFAULT_DISAGREEMENT,
-    ZSCORE,
-    ranking_score,
-    score_methods,
-    spread_limit,
-    zscore_ranking_scores,
-)
-from contest.domain.aggregation import Score as ScoreValue
+from contest.domain.method_scores import MethodScores
 from contest.extensions import db
 from contest.judging.sheet_totals import POINTS_UNIT, UNIT, points_units, weight_units
 from contest.models import Assignment, Criterion, Round, Score
 
-__all__ = ["POINTS_UNIT", "UNIT", "RoundEntry", "RoundSheets", "SheetCount", "max_total_units"]
+__all__ = ["POINTS_UNIT", "UNIT", "RoundSheets", "SheetCount", "max_total_units"]
 
 
 class SheetCount(NamedTuple):
@@ -34,22 +26,6 @@ class SheetCount(NamedTuple):
 
     assigned: int = 0
     counted: int = 0
-
-
-class RoundEntry(NamedTuple):
-    """An entry's result in one round, in points: the score under the method
-    (a Fraction; under zscore a 28-digit Decimal), the plain mean, and whether
-    its judges disagree. A tuple: a round has one per entry and method."""
-
-    score: ScoreValue | None
-    mean: Fraction | None
-    assigned: int
-    counted: int
-    disagreement: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return self.assigned > 0 and self.counted == self.assigned
 
 
 def max_total_units(criteria: list[Criterion]) -> int:
@@ -75,9 +51,11 @@ class RoundSheets:
     def load(cls, round_: Round, criterion_codes: Sequence[str] = ()) -> RoundSheets:
         """One query, one row per sheet; ``criterion_codes``: criteria whose points are kept too."""
         criteria = round_.rubric
+        full = len(criteria)
         kept = [c for c in criteria if c.code in criterion_codes]
-        columns = (Assignment.entry_id, Assignment.judge_id, Assignment.submitted_at.is_not(None),
-                   Assignment.scored, Assignment.total)
+        # A full sheet's total, None for the others: the database tells them apart.
+        is_full = and_(Assignment.submitted_at.is_not(None), Assignment.scored == full) if full else literal(False)
+        columns = (Assignment.entry_id, Assignment.judge_id, case((is_full, Assignment.total), else_=null()))
         if kept:
             # Only a criterion tie-breaker needs points: those criteria's alone, summed per sheet.
             raw = type_coerce(Score.points, Integer)
@@ -91,22 +69,21 @@ class RoundSheets:
             query = select(*columns)
         # Plain rows through the session's connection: no ORM loading for 150,000 tuples.
         rows = db.session.connection().execute(query.where(Assignment.round_id == round_.id)).all()
-        full = len(criteria)
         totals = []
         kept_points: dict[str, list[tuple[int, int]]] = {c.code: [] for c in kept}
         counts: dict[int, list[int]] = {}
-        # Five columns a row unpacked in a plain loop: the criteria's points, if any, after.
-        for entry_id, judge_id, submitted, scored, total in ((r[:5] for r in rows) if kept else rows):
+        # Three columns a row unpacked in a plain loop: the criteria's points, if any, after.
+        for entry_id, judge_id, total in ((r[:3] for r in rows) if kept else rows):
             count = counts.get(entry_id)
             if count is None:
                 count = counts[entry_id] = [0, 0]
             count[0] += 1
-            if submitted and scored == full and full:
+            if total is not None:
                 count[1] += 1
                 totals.append((entry_id, judge_id, total))
         for row in rows if kept else ():
-            if row[2] and row[3] == full and full:
-                for c, value in zip(kept, row[5:]):
+            if row[2] is not None:
+                for c, value in zip(kept, row[3:]):
                     kept_points[c.code].append((row[0], int(value)))
         return cls(totals, {e: SheetCount(a, c) for e, (a, c) in counts.items()},
                    max_total_units(criteria), kept_points)
@@ -120,31 +97,7 @@ class RoundSheets:
                            {code: [p for p in values if p[0] in entry_ids]
                             for code, values in self.points.items()})
 
-    def results(self, method: str, threshold: Fraction = DEFAULT_DISAGREEMENT) -> dict[int, RoundEntry]:
-        """Every entry with sheets in the round, scored under ``method``."""
-        return self.results_under((method,), threshold)[method]
-
     def ranking_scores(self, method: str) -> dict[int, Fraction]:
         """Each entry with a full sheet: its score under ``method`` as it is ranked (exact;
-        under zscore the shown score, without a 28-digit score for most entries)."""
-        if method == ZSCORE:
-            return zscore_ranking_scores(self.totals, UNIT)
-        return {entry_id: ranking_score(method, agg.score)
-                for entry_id, agg in score_methods((method,), self.totals, unit=UNIT)[method].items()}
-
-    def results_under(self, methods, threshold: Fraction = DEFAULT_DISAGREEMENT
-                      ) -> dict[str, dict[int, RoundEntry]]:
-        """``results`` under each of ``methods``, the sheets grouped once."""
-        by_method = score_methods(methods, self.totals, unit=UNIT,
-                                  limit=spread_limit(threshold, self.maximum))
-        results: dict[str, dict[int, RoundEntry]] = {}
-        for method, aggregates in by_method.items():
-            scored = results[method] = {}
-            for entry_id, count in self.counts.items():
-                agg = aggregates.get(entry_id)
-                if agg is None:
-                    scored[entry_id] = RoundEntry(None, None, count.assigned, 0)
-                else:
-                    scored[entry_id] = RoundEntry(agg.score, agg.mean, count.assigned, count.counted,
-                                                  agg.disagreement)
-        return results
+        under zscore the shown score, see ``MethodScores``)."""
+        return MethodScores(self.totals, UNIT).scores(method)

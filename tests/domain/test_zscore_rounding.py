@@ -8,7 +8,8 @@ from fractions import Fraction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from contest.domain.aggregation import zscore_hundredths, zscore_ranking_scores
+from contest.domain.aggregation import ZSCORE, zscore_hundredths
+from contest.domain.method_scores import MethodScores
 
 
 def reference(totals: list[tuple], unit: int) -> dict:
@@ -64,17 +65,17 @@ anywhere = sheets(st.integers(-10**9, 10**9))
 @example([("a", "j", 0), ("b", "j", 0), ("c", "j", 0)])     # no spread at all
 def test_shown_zscores_are_those_of_the_definition(totals):
     expected = reference(totals, 100_000)
-    assert zscore_ranking_scores(totals, 100_000) == expected
+    assert MethodScores(totals, 100_000).scores(ZSCORE) == expected
     assert zscore_hundredths(totals, 100_000) == {e: int(s * 100) for e, s in expected.items()}
 
 
 @settings(max_examples=100, deadline=None)
 @given(on_halves, st.sampled_from([1, 10, 100]))
 def test_shown_zscores_in_any_unit(totals, unit):
-    assert zscore_ranking_scores(totals, unit) == reference(totals, unit)
+    assert MethodScores(totals, unit).scores(ZSCORE) == reference(totals, unit)
 
 
 def test_an_estimate_on_a_half_hundredth_is_worked_out_exactly():
     # One judge with two sheets only shifts: 0.505 − 0.5025 + 0.5025 and 0.5 exactly.
     totals = [("a", "j", 50_500), ("b", "j", 50_000)]
-    assert zscore_ranking_scores(totals, 100_000) == {"a": Fraction("0.51"), "b": Fraction("0.5")}
+    assert MethodScores(totals, 100_000).scores(ZSCORE) == {"a": Fraction("0.51"), "b": Fraction("0.5")}
