@@ -59,7 +59,7 @@ class MethodScores:
 
     def ratios(self, method: str) -> dict[Hashable, Ratio]:
         """Each entry's exact score under mean, trimmed or median as (numerator,
-        denominator), not reduced: the values ``score_ratios`` gives."""
+        denominator), not reduced: the values ``score_methods`` gives, without a Fraction each."""
         check_method(method)
         if method == ZSCORE:
             raise ValueError("zscore scores are Decimals, not ratios")
