@@ -10,9 +10,7 @@ the database's work is in the CPU figures too.
 """
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,22 +22,7 @@ from contest.judging.progress import JUDGES_PER_PAGE  # noqa: E402
 from contest.judging.services import judge_loads, judging_overview, judging_progress  # noqa: E402
 from contest.models import Assignment, Contest, Round, User  # noqa: E402
 from contest.results.calibration import calibration  # noqa: E402
-from scripts.benchmark_ranking import cpu_timed  # noqa: E402
-from scripts.benchmarking import Instance, arguments, counted_statements  # noqa: E402
-
-
-def page_cpu(engine, client, url: str, runs: int) -> tuple[float, float, int]:
-    """Median wall and CPU seconds and statements of GET ``url``."""
-    walls, cpus = [], []
-    with counted_statements(engine) as statements:
-        for _ in range(runs):
-            statements.clear()
-            wall, cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            cpus.append(time.process_time() - cpu)
-            walls.append(time.perf_counter() - wall)
-            assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(walls), statistics.median(cpus), len(statements)
+from scripts.benchmarking import Instance, arguments, cpu_timed, measure_cpu  # noqa: E402
 
 
 def main() -> None:
@@ -74,7 +57,7 @@ def main() -> None:
     if len(reading) > JUDGES_PER_PAGE:
         pages.append(("progress, second page of judges", f"/c/{bench.slug}/organize/progress?page=2"))
     for label, url in pages + [("judges", f"/c/{bench.slug}/organize/judges")]:
-        wall, cpu, queries = page_cpu(bench.engine, organizer, url, bench.runs)
+        wall, cpu, queries, _ = measure_cpu(bench.engine, organizer, url, bench.runs)
         print(f"| {label} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {queries} |")
 
 

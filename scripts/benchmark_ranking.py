@@ -27,37 +27,15 @@ from contest.models import Assignment, Contest  # noqa: E402
 from contest.results.cache import EXTENSION, RankingCache  # noqa: E402
 from contest.results.ranking import compute_ranking  # noqa: E402
 from contest.results.totals import UNIT, RoundSheets  # noqa: E402
-from scripts.benchmarking import Instance, arguments, counted_statements, timed  # noqa: E402
-
-
-def cpu_timed(engine, runs: int, step) -> tuple[float, float, int]:
-    """Median wall and CPU seconds, and statements, of ``step()``."""
-    cpus = []
-
-    def measured():
-        start = time.process_time()
-        step()
-        cpus.append(time.process_time() - start)
-
-    seconds, queries, _ = timed(engine, runs, measured)
-    return seconds, sorted(cpus)[len(cpus) // 2], queries
+from scripts.benchmarking import Instance, arguments, cpu_timed, measure_cpu  # noqa: E402
 
 
 def page_cpu_table(bench: Instance, pages: list[tuple[str, object, str]]) -> None:
     """Like ``Instance.page_table``, with the median CPU time of the request beside its wall time."""
     print("| page | median (ms) | median CPU (ms) | queries | HTML (KiB) |\n|---|---:|---:|---:|---:|")
     for label, client, url in pages:
-        walls, cpus = [], []
-        with counted_statements(bench.engine) as statements:
-            for _ in range(bench.runs):
-                statements.clear()
-                start, cpu = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                walls.append(time.perf_counter() - start)
-                cpus.append(time.process_time() - cpu)
-                assert response.status_code == 200, (url, response.status_code)
-        print(f"| {label} | {sorted(walls)[len(walls) // 2] * 1000:.0f} | {sorted(cpus)[len(cpus) // 2] * 1000:.1f} "
-              f"| {len(statements)} | {len(response.get_data()) / 1024:.0f} |")
+        wall, cpu, queries, size = measure_cpu(bench.engine, client, url, bench.runs)
+        print(f"| {label} | {wall * 1000:.0f} | {cpu * 1000:.1f} | {queries} | {size / 1024:.0f} |")
 
 
 def main() -> None:

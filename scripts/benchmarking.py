@@ -67,15 +67,23 @@ def counted_statements(engine) -> Iterator[list[str]]:
 def measure(engine, client, url: str, runs: int) -> tuple[float, int, int]:
     """Median seconds, statements and response bytes of GET ``url``; each request in its
     own app context and session, as in production."""
+    seconds, _, statements, size = measure_cpu(engine, client, url, runs)
+    return seconds, statements, size
+
+
+def measure_cpu(engine, client, url: str, runs: int) -> tuple[float, float, int, int]:
+    """Like ``measure``, with the median CPU seconds of the request beside its wall time."""
     times: list[float] = []
+    cpus: list[float] = []
     with counted_statements(engine) as statements:
         for _ in range(runs):
             statements.clear()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
             assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times), len(statements), len(response.get_data())
+    return statistics.median(times), statistics.median(cpus), len(statements), len(response.get_data())
 
 
 def timed(engine, runs: int, step: Callable[[], object]) -> tuple[float, int, object]:
@@ -93,6 +101,19 @@ def timed(engine, runs: int, step: Callable[[], object]) -> tuple[float, int, ob
                 db.session.expire_all()
         queries = len(statements)
     return statistics.median(seconds), queries, result
+
+
+def cpu_timed(engine, runs: int, step: Callable[[], object]) -> tuple[float, float, int]:
+    """Median wall and CPU seconds, and statements, of ``step()`` (as ``timed``)."""
+    cpus: list[float] = []
+
+    def measured():
+        start = time.process_time()
+        step()
+        cpus.append(time.process_time() - start)
+
+    seconds, queries, _ = timed(engine, runs, measured)
+    return seconds, statistics.median(cpus), queries
 
 
 @dataclass
