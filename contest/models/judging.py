@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     String,
     Table,
     Text,
@@ -176,7 +177,11 @@ class Assignment(db.Model):
     """One judge reading one entry in one round; the score sheet hangs off it."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("round_id", "entry_id", "judge_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "judge_id"),
+                      # A round's sheets as the ranking and the calibration read them, from the
+                      # index alone: a sheet's row is wide (its comment).
+                      Index("ix_assignments_round_id_sheet_totals",
+                            "round_id", "entry_id", "judge_id", "submitted_at", "scored", "total"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
