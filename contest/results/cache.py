@@ -3,9 +3,10 @@ version (versions.py) says the database has not changed since.
 
 Each process (each gunicorn worker) keeps its own few rankings, least recently used
 first out; freshness is decided by the shared counter, read once per request. What is
-kept holds no database object. On each use the ranking is bound to the request's own
-contest, round and tiers: the rows with a tier are copied with the request's tiers; the
-others, most of a large contest's, are shared by every request as they were kept
+kept holds no database object: its rows are made, as they are read, from the ranking's
+source of plain values (rows.py). On each use the ranking is bound to the request's own
+contest, round and tiers: a row with a tier is made for the request with the request's
+tiers; the others, most of a large contest's, are made once and shared by every request
 (``SharedRow``: they cannot be changed, so no request attaches its entries to them). What
 is derived from a ranking is kept with it (``kept_derived``): its histogram per language,
 and what the ranking page draws of it (results/views.py), some of it per page of rows.
@@ -24,33 +25,42 @@ from contest.domain.aggregation import check_method
 from contest.extensions import db
 from contest.models import Contest
 from contest.results.distribution import Distribution, score_distribution
-from contest.results.ranking import Ranking, RankingRow, TieDecision, TieGroup, compute_ranking
+from contest.results.ranking import Ranking, RankingRow, compute_ranking, tier_getter
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
 PAGES_KEPT = 24  # what is derived per page of rows (and language), kept per ranking
-ROW_LISTS = ("ranked", "stopped", "incomplete")
 
 
 @dataclass
 class KeptRanking:
-    """A ranking without its database objects (tiers as codes), and what was derived from it."""
+    """A ranking without its database objects (no contest, round, tiers or rows: its rows
+    are made from its source, tiers as codes), and what was derived from it."""
 
     ranking: Ranking
     derived: dict = field(default_factory=dict)
     # What is derived per page of rows, least recently used first out.
     pages: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # Each row list's name → the positions of its rows with a tier (those bound at each use).
-    tiered: dict[str, list[int]] = field(init=False)
+    # Each row list's rows without a tier (SharedRow), made when first read by any request.
+    shared: dict[str, list] = field(init=False)
 
     def __post_init__(self):
-        self.tiered = {name: [i for i, row in enumerate(getattr(self.ranking, name)) if type(row) is not SharedRow]
-                       for name in ROW_LISTS}
+        self.shared = {name: [None] * count for name, count in self.ranking.source.lengths().items()}
 
     @property
     def size(self) -> int:
-        return len(self.ranking.rows)
+        return self.ranking.source.size
+
+    def row(self, name: str, index: int, tier_of: Callable) -> RankingRow:
+        """A row for a request: with a tier, the request's own copy with its tiers; else shared."""
+        source = self.ranking.source
+        if name == "ranked" and index in source.tiered:
+            return source.row(name, index, tier_of)
+        shared = self.shared[name][index]
+        if shared is None:
+            shared = self.shared[name][index] = _shared(source.row(name, index, tier_of))
+        return shared
 
 
 class SharedRow(RankingRow):
@@ -69,71 +79,28 @@ class SharedRow(RankingRow):
     __hash__ = None
 
 
-def _tier_code(tier):
-    return tier.code if tier is not None else None
-
-
-def _has_tier(row: RankingRow) -> bool:
-    return row.tier is not None or row.tier_if_mean is not None or bool(row.contested)
-
-
-def _rebuilt(ranking: Ranking, contest: Contest | None, rows: dict[str, list[RankingRow]],
-             replaced: dict[int, RankingRow], tier_of: Callable) -> Ranking:
-    """A copy of ``ranking`` for ``contest`` (None: kept, free of the session) with the
-    row lists ``rows`` (by name); in its ties and decisions, each row whose id is in
-    ``replaced`` replaced, and their tiers through ``tier_of``."""
-    def same(old_rows):
-        return [replaced.get(id(r), r) for r in old_rows]
-
-    def tiers(old):
-        return tuple(tier_of(t) for t in old)
-
-    return replace(
-        ranking, **rows, contest=contest, round=contest.current_round if contest is not None else None,
-        ties=[TieGroup(t.score, same(t.rows), tiers(t.tiers)) for t in ranking.ties],
-        decided=[TieDecision(d.score, same(d.rows), tiers(d.tiers), d.decided_by, d.values)
-                 for d in ranking.decided],
-        grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method))
-
-
-def _with_tiers(row: RankingRow, tier_of: Callable) -> RankingRow:
-    """A plain copy of ``row`` without its entry, ``tier_of`` applied to its tiers."""
-    copied = object.__new__(RankingRow)
-    copied.__dict__.update(vars(row), tier=tier_of(row.tier), tier_if_mean=tier_of(row.tier_if_mean),
-                           contested=tuple(tier_of(t) for t in row.contested), loaded=None)
-    return copied
-
-
-def _kept_row(row: RankingRow) -> RankingRow:
-    """The row as kept: shared as it is if it has no tier, else with tier codes (bound at each use)."""
-    if _has_tier(row):
-        return _with_tiers(row, _tier_code)
+def _shared(row: RankingRow) -> SharedRow:
     shared = object.__new__(SharedRow)
     shared.__dict__.update(vars(row), loaded=None)
     return shared
 
 
 def _portable(ranking: Ranking) -> KeptRanking:
-    replaced = {id(row): _kept_row(row) for row in ranking.rows}
-    rows = {name: [replaced[id(row)] for row in getattr(ranking, name)] for name in ROW_LISTS}
-    return KeptRanking(_rebuilt(ranking, None, rows, replaced, _tier_code))
+    """What is kept of a ranking: its plain values and its rows' source, no database object."""
+    return KeptRanking(replace(
+        ranking, contest=None, round=None, ranked=(), stopped=(), incomplete=(), ties=[], decided=[],
+        grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method)))
 
 
 def _bound(kept: KeptRanking, contest: Contest) -> Ranking:
-    """The kept ranking made the request's: the rows with a tier copied, their tier codes
-    the request's tiers; the others (shared rows) as they are, in lists of the request's."""
-    by_code = {t.code: t for t in contest.tiers}
-
-    def tier_of(code):
-        return by_code.get(code) if code is not None else None
-
-    rows, replaced = {}, {}
-    for name, positions in kept.tiered.items():
-        old = getattr(kept.ranking, name)
-        rows[name] = copied = list(old)
-        for i in positions:
-            copied[i] = replaced[id(old[i])] = _with_tiers(old[i], tier_of)
-    return _rebuilt(kept.ranking, contest, rows, replaced, tier_of)
+    """The kept ranking made the request's: its rows made as they are read, those with a
+    tier with the request's tiers, the others shared (made once for every request)."""
+    tier_of = tier_getter({t.code: t for t in contest.tiers})
+    rows = kept.ranking.source.rows(lambda name, i: kept.row(name, i, tier_of))
+    ties, decided = kept.ranking.source.tie_groups(rows["ranked"], tier_of)
+    return replace(kept.ranking, contest=contest, round=contest.current_round, ranked=rows["ranked"],
+                   stopped=rows["stopped"], incomplete=rows["incomplete"], ties=ties, decided=decided,
+                   grown=dict(kept.ranking.grown), tier_changes_by_method=dict(kept.ranking.tier_changes_by_method))
 
 
 class RankingCache:

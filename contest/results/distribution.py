@@ -37,7 +37,7 @@ def bin_width(maximum: Fraction) -> int:
 
 def score_distribution(ranking: Ranking) -> Distribution | None:
     """The ranked entries' scores in intervals, and the tiers' cut lines (None: nothing ranked)."""
-    scores = [row.score for row in ranking.ranked]
+    scores = ranking.ranked_scores()
     if not scores:
         return None
     lowest: dict[str, Fraction] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -22,110 +22,24 @@ from contest.domain.aggregation import MEAN, METHODS, ZSCORE, check_method, spre
 from contest.domain.method_scores import MethodScores
 from contest.domain.ranking import criterion_means, prize_scores, rank_ordered, rank_scores
 from contest.domain.scoring import format_score, to_decimal
-from contest.domain.tiering import BY_ORGANIZER, SHARED, TieringResult, TierRule, integer_keys
+from contest.domain.tiering import TieringResult, TierRule, integer_keys
 from contest.extensions import db
 from contest.judging.rounds import stopped_rounds
 from contest.models import Contest, Entry, PrizeTier, Round, RoundStatus, TieResolution
-from contest.results.totals import POINTS_UNIT, UNIT, RoundSheets, SheetCount
+from contest.results.rows import (  # noqa: F401 # the rows' names, where callers look for them
+    NO_SHEETS,
+    RankingRow,
+    RowChain,
+    RowSource,
+    Stopped,
+    TieDecision,
+    TieGroup,
+    TierOf,
+)
+from contest.results.totals import POINTS_UNIT, UNIT, RoundSheets
 
 # Entries looked up by id in one statement at most; more are read with their contest's.
 MAX_IDS = 500
-
-
-@dataclass
-class RankingRow:
-    """One entry in the ranking: its score under the method, the plain mean beside it,
-    and where each puts it. ``entry`` is there once ``load_entries`` ran for the row."""
-
-    entry_id: int
-    code: str
-    score: Fraction | None
-    complete: bool
-    counted: int
-    assigned: int
-    raw_score: Fraction | None = None
-    disagreement: bool = False
-    round_code: str = ""
-    round_scores: dict[str, Fraction | None] = field(default_factory=dict)
-    rank: int | None = None
-    tier: PrizeTier | None = None
-    boundary_tie: bool = False
-    contested: tuple[PrizeTier | None, ...] = ()
-    decided_by: str | None = None
-    rank_if_mean: int | None = None
-    tier_if_mean: PrizeTier | None = None
-    loaded: Entry | None = None
-
-    @property
-    def entry(self) -> Entry:
-        if self.loaded is None:
-            raise LookupError(f"entry {self.code} not loaded: call load_entries first")
-        return self.loaded
-
-    @property
-    def score_text(self) -> str | None:
-        return format_score(self.score)
-
-    @property
-    def raw_score_text(self) -> str | None:
-        return format_score(self.raw_score)
-
-    @property
-    def tie_resolved(self) -> bool:
-        return self.decided_by == BY_ORGANIZER
-
-    @property
-    def tier_changes(self) -> bool:
-        """The tier under the chosen method is not the one the plain mean gives."""
-        return _code(self.tier) != _code(self.tier_if_mean)
-
-
-def _code(tier: PrizeTier | None) -> str | None:
-    return tier.code if tier is not None else None
-
-
-@dataclass
-class TieGroup:
-    """A boundary tie: equal scores on both sides of a tier line."""
-
-    score: Fraction
-    rows: list[RankingRow]
-    tiers: tuple[PrizeTier | None, ...]
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.code for r in self.rows]
-
-
-@dataclass
-class TieDecision:
-    """A group of equal scores on a tier line and what decided it, best first.
-
-    ``decided_by`` is a tie-breaker such as "criterion:ND", "organizer" or "share";
-    ``values`` the tie-breaker's values, row by row.
-    """
-
-    score: Fraction
-    rows: list[RankingRow]
-    tiers: tuple[PrizeTier | None, ...]
-    decided_by: str
-    values: tuple[Fraction | None, ...] = ()
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.code for r in self.rows]
-
-    @property
-    def shared(self) -> bool:
-        return self.decided_by == SHARED
-
-    @property
-    def by_organizer(self) -> bool:
-        return self.decided_by == BY_ORGANIZER
-
-    @property
-    def value_texts(self) -> list[str | None]:
-        return [format_score(v) for v in self.values]
 
 
 @dataclass
@@ -133,8 +47,8 @@ class Ranking:
     contest: Contest
     round: Round
     method: str
-    ranked: list[RankingRow]
-    incomplete: list[RankingRow]
+    ranked: Sequence[RankingRow]
+    incomplete: Sequence[RankingRow]
     ties: list[TieGroup]
     decided: list[TieDecision] = field(default_factory=list)
     # Tier code → entries beyond its quota, for a tier that shared a tie.
@@ -144,11 +58,13 @@ class Ranking:
     threshold: Fraction = Fraction(1, 4)
     # The entries that did not go on from an earlier round: ranked after ``ranked``
     # by their score there, without a tier.
-    stopped: list[RankingRow] = field(default_factory=list)
+    stopped: Sequence[RankingRow] = field(default_factory=list)
     # Tiers are filled only once the open round is the last one.
     prizes: bool = True
     # The best total a judge can give in the round, in points.
     maximum: Fraction = Fraction(0)
+    # What the rows are made from, as they are read (None: the lists hold every row made).
+    source: RowSource | None = None
 
     @property
     def round_method(self) -> str:
@@ -165,16 +81,33 @@ class Ranking:
         return f"{to_decimal(self.threshold * 100, 1).normalize():f} %"
 
     @property
-    def rows(self) -> list[RankingRow]:
-        return self.ranked + self.stopped + self.incomplete
+    def rows(self) -> Sequence[RankingRow]:
+        """The ranked rows, then the stopped, then the incomplete, as one list (not copied)."""
+        return RowChain(self.ranked, self.stopped, self.incomplete)
 
     @property
     def winners(self) -> list[RankingRow]:
+        if self.source is not None:
+            return [self.ranked[i] for i in self.source.winners]
         return [r for r in self.ranked if r.tier is not None]
 
     @property
     def disagreements(self) -> int:
+        if self.source is not None:  # every flagged entry is ranked or incomplete
+            return len(self.source.flagged)
         return sum(r.disagreement for r in self.rows)
+
+    def ranked_scores(self) -> list[Fraction]:
+        """The ranked rows' scores in order (without making the rows)."""
+        if self.source is not None:
+            return [self.source.scores[p.key] for p in self.source.placements]
+        return [r.score for r in self.ranked]
+
+    def codes_by_id(self) -> dict[int, str]:
+        """Each row's entry code by entry id (without making the rows)."""
+        if self.source is not None:
+            return dict(self.source.code_of)
+        return {row.entry_id: row.code for row in self.rows}
 
     @property
     def same_prizes_under_every_method(self) -> bool:
@@ -305,30 +238,21 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     scored = MethodScores(sheets.totals, UNIT, spread_limit(threshold, sheets.maximum))
     shown, means, flagged = scored.scores(method), scored.means, scored.flagged
 
-    rows: dict[int, RankingRow] = {}
-    current, no_sheets = round_.code, SheetCount()
-    for entry_id, code in entries:
-        assigned, counted = sheets.counts.get(entry_id, no_sheets)
-        score, raw_score = shown.get(entry_id), means.get(entry_id)
-        if earlier:
-            round_scores = {c: s.get(entry_id) for c, s in earlier.items()}
-            round_scores[current] = score
-        else:
-            round_scores = {current: score}
-        final_score = score
-        if final.weighted:
-            final_score = final(entry_id, score, earlier)
-            raw_score = final(entry_id, raw_score, earlier_means)
-        rows[entry_id] = RankingRow(entry_id, code, final_score, 0 < assigned == counted and final_score is not None,
-                                    counted, assigned, raw_score, entry_id in flagged, current, round_scores)
-    complete = [entry_id for entry_id, _ in entries if rows[entry_id].complete]
+    counts = sheets.counts
+    if final.weighted:
+        scores = {e: final(e, shown.get(e), earlier) for e, _ in entries}
+        raw_scores = {e: final(e, means.get(e), earlier_means) for e, _ in entries}
+    else:
+        scores, raw_scores = shown, means
+    complete = [e for e, _ in entries
+                if 0 < (c := counts.get(e, NO_SHEETS)).assigned == c.counted and scores.get(e) is not None]
 
     def scores_under(m: str) -> dict[int, Fraction]:
         """Each complete entry's score under ``m`` combined over the rounds' weights."""
         if m == method:
-            return {k: rows[k].score for k in complete}
+            return {k: scores[k] for k in complete}
         if m == MEAN:
-            return {k: rows[k].raw_score for k in complete}
+            return {k: raw_scores[k] for k in complete}
         every = scored.scores(m)
         return {k: final(k, every[k], earlier) for k in complete}
 
@@ -337,16 +261,16 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     def place(m: str) -> TieringResult:
         full = m in (method, MEAN)
         if final.weighted:
-            scores = scores_under(m)
+            combined = scores_under(m)
             if full:
-                return rank_scores(complete, scores, rules, breakers, resolutions, tie_values)
-            return prize_scores(complete, {k: (s.numerator, s.denominator) for k, s in scores.items()},
+                return rank_scores(complete, combined, rules, breakers, resolutions, tie_values)
+            return prize_scores(complete, {k: (s.numerator, s.denominator) for k, s in combined.items()},
                                 rules, breakers, resolutions, tie_values)
         if m != MEAN and scored.as_mean(m):  # the same scores as the plain mean's
             return placements[MEAN]
         order = scored.order(m, complete)
         if full:
-            values = [rows[k].score if m == method else rows[k].raw_score for k in complete]
+            values = [(scores if m == method else raw_scores)[k] for k in complete]
             return rank_ordered(complete, order, values.__getitem__, rules, breakers, resolutions, tie_values)
         if m == ZSCORE:
             score_of = lambda i: Fraction(order[i], 100)  # noqa: E731
@@ -362,44 +286,57 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     won = {m: {p.key: p.tier for p in result.placements if p.tier is not None}
            for m, result in placements.items()}
 
-    def tier_list(codes) -> tuple[PrizeTier | None, ...]:
-        return tuple(tiers.get(code) if code else None for code in codes)
-
     result, by_mean = placements[method], placements[MEAN]
-    ranked = []
-    for p in result.placements:
-        row = rows[p.key]
-        row.rank, row.tier = p.rank, tiers.get(p.tier) if p.tier else None
-        if p.boundary_tie or p.decided_by:
-            row.boundary_tie, row.decided_by = p.boundary_tie, p.decided_by
-        if p.contested_tiers:
-            row.contested = tier_list(p.contested_tiers)
-        ranked.append(row)
-    if result is by_mean:
-        for row in ranked:
-            row.rank_if_mean, row.tier_if_mean = row.rank, row.tier
-    else:
-        for p in by_mean.placements:
-            rows[p.key].rank_if_mean = p.rank
-            rows[p.key].tier_if_mean = tiers.get(p.tier) if p.tier else None
-    ties = [TieGroup(t.score, [rows[k] for k in t.keys], tier_list(t.tiers)) for t in result.boundary_ties]
-    decided = [TieDecision(d.score, [rows[k] for k in d.keys], tier_list(d.tiers), d.decided_by, d.values)
-               for d in result.decided_ties]
     changes = {m: sum(won[m].get(k) != won[method].get(k) for k in won[m].keys() | won[method].keys())
                for m in METHODS if m != method}
-    incomplete = [rows[e] for e, _ in entries if not rows[e].complete]
-    stopped = _stopped_rows(contest, everyone, stopped_in, earlier, earlier_means, len(ranked))
-    return Ranking(contest, round_, method, ranked, incomplete, ties, decided, dict(result.grown),
-                   changes, threshold, stopped, prizes, Fraction(sheets.maximum, UNIT))
+    stopped = _stopped_rows(contest, everyone, stopped_in, earlier, earlier_means, len(result.placements))
+    code_of = dict(entries)
+    code_of.update((s.entry_id, s.code) for s in stopped)
+    ranked_keys = set(complete)
+    source = RowSource(
+        round_.code, code_of, counts, scores, raw_scores, shown, flagged, earlier, result.placements,
+        None if result is by_mean else by_mean.placements,
+        [e for e, _ in entries if e not in ranked_keys], stopped,
+        [(r.code, earlier.get(r.code, {})) for r in contest.rounds],
+        *_tiered(result, by_mean, won[MEAN]), ties=result.boundary_ties, decided=result.decided_ties)
+    tiers = {t.code: t for t in contest.tiers}
+    rows = source.rows(lambda name, i: source.row(name, i, tier_getter(tiers)))
+    ties, decided = source.tie_groups(rows["ranked"], tier_getter(tiers))
+    return Ranking(contest, round_, method, rows["ranked"], rows["incomplete"], ties, decided, dict(result.grown),
+                   changes, threshold, rows["stopped"], prizes, Fraction(sheets.maximum, UNIT), source)
+
+
+def tier_getter(tiers: dict[str, PrizeTier]) -> TierOf:
+    """Each tier code's tier of ``tiers`` (None for no code)."""
+    return lambda code: tiers.get(code) if code else None
+
+
+def _tiered(result: TieringResult, by_mean: TieringResult, mean_won: dict) -> tuple:
+    """The positions in ``result`` of the entries with a tier under it or the plain mean, or
+    contested; of those with a tier under it; and of each boundary tie's and tie decision's
+    entries."""
+    tiered, winners = set(), []
+    mean_won = mean_won if by_mean is not result else {}
+    wanted = {k for t in (*result.boundary_ties, *result.decided_ties) for k in t.keys}
+    position = {}
+    for i, p in enumerate(result.placements):
+        if p.tier is not None:
+            tiered.add(i)
+            winners.append(i)
+        elif p.contested_tiers or p.key in mean_won:
+            tiered.add(i)
+        if p.key in wanted:
+            position[p.key] = i
+    return (frozenset(tiered), winners, [tuple(position[k] for k in t.keys) for t in result.boundary_ties],
+            [tuple(position[k] for k in d.keys) for d in result.decided_ties])
 
 
 def _stopped_rows(contest: Contest, everyone: list[tuple[int, str]], stopped_in: dict[int, Round],
-                  earlier: dict, earlier_means: dict, after: int) -> list[RankingRow]:
+                  earlier: dict, earlier_means: dict, after: int) -> list[Stopped]:
     """The entries that stopped in an earlier round, those of a later round first, each
     round's by their score there (equal scores share a rank, in ``everyone``'s order),
     numbered on from ``after``."""
     rows = []
-    by_round = [(r.code, earlier.get(r.code, {})) for r in contest.rounds]
     for round_ in sorted(set(stopped_in.values()), key=lambda r: -r.number):
         scores, means, code = earlier.get(round_.code, {}), earlier_means[round_.code], round_.code
         members = [(entry_id, entry_code, scores[entry_id]) for entry_id, entry_code in everyone
@@ -412,9 +349,7 @@ def _stopped_rows(contest: Contest, everyone: list[tuple[int, str]], stopped_in:
             if keys[index] != previous:
                 place, previous = position, keys[index]
             entry_id, entry_code, score = members[index]
-            rows.append(RankingRow(
-                entry_id, entry_code, score, True, 0, 0, raw_score=means.get(entry_id), round_code=code,
-                round_scores={c: values.get(entry_id) for c, values in by_round}, rank=after + place))
+            rows.append(Stopped(entry_id, entry_code, score, means.get(entry_id), code, after + place))
         after += len(members)
     return rows
 

@@ -189,7 +189,7 @@ class RankingFigures:
 
 def ranking_figures(ranking: Ranking) -> RankingFigures:
     return RankingFigures(ranking.disagreements, dict(ranking.tier_counts()),
-                          {row.entry_id: row.code for row in ranking.rows})
+                          ranking.codes_by_id())
 
 
 @dataclass(frozen=True)
