@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from config import TestConfig
 from contest import create_app
+from contest.auth.services import upsert_user
 from contest.extensions import db
 from contest.judging.rounds import close_round
 from contest.judging.services import assign_judges, save_sheet, start_judging
@@ -25,6 +26,7 @@ from contest.models import (
     PrizeTier,
     RankingVersion,
     EntryResult,
+    ResultSnapshot,
     Role,
     Round,
     Score,
@@ -267,6 +269,8 @@ def test_a_hit_runs_fewer_queries_than_a_miss_and_reads_the_version(harsh, clien
     assert any("ranking_versions" in s for s in hit)
     assert len(hit) < len(miss)
     assert not any("GROUP BY" in s and "scores" in s for s in hit)
+    # The kept page holds what it showed of the rounds, tiers and tie resolutions.
+    assert not any(re.search(r"FROM (rounds|prize_tiers|tie_resolutions)\b", s) for s in hit)
 
 
 def test_a_kept_rankings_rows_without_a_tier_are_shared_and_cannot_be_changed(harsh):
@@ -323,6 +327,71 @@ def test_kept_rows_carry_each_visitors_own_csrf_token_and_language(harsh, app, c
     assert db.session.scalar(select(func.count(Assignment.id))) == sheets + 1
 
 
+def _tie_at_62(harsh, other) -> None:
+    with other():
+        for name in "PRS":  # P, Q, R and S at 62: equal across the lines of A, B and C
+            new_points(harsh.contest.id, "lan@example.vn", harsh.code(name), 62)
+        db.session.commit()
+
+
+def _resolutions_table(html: str) -> str:
+    return re.search(r'<table[^>]*id="resolutions-table">.*?</table>', html, re.DOTALL).group()
+
+
+def test_whoever_ordered_a_tie_renamed_by_another_worker_shows_on_the_next_page(
+        harsh, client, organizer, other, make_contest):
+    _tie_at_62(harsh, other)
+    tie = cached_ranking(harsh.contest).ties[0]
+    resolve_tie(harsh.contest, tie.codes, "Bốc thăm", actor=organizer)
+    db.session.commit()
+    elsewhere = make_contest("khac")
+    version_elsewhere = ranking_version(db.session, elsewhere.id)
+    before = warm(client)
+    assert "Trần Thu Hà" in _resolutions_table(before)
+    with other():
+        upsert_user(organizer.email, "Trần Thu Hương", [Role.ORGANIZER], None)
+        db.session.commit()
+    db.session.expire_all()  # the test's requests share its session; a worker's next does not
+    after = page(client)
+    assert "Trần Thu Hương" in _resolutions_table(after)
+    assert after == fresh_page(client)
+    # Only the contests where they ordered a tie move on.
+    assert ranking_version(db.session, elsewhere.id) == version_elsewhere
+
+
+def test_a_kept_page_shows_each_visitor_their_own_name_messages_and_token(
+        harsh, app, client, organizer, other, make_user):
+    """Everything but the visitor's menu, messages and CSRF token is kept: a second
+    organizer served the first one's kept page sees none of the first one's."""
+    _tie_at_62(harsh, other)
+    second = app.test_client()
+    post_form(second, "/auth/login", {"email": make_user(Role.ORGANIZER, name="Võ Văn Hai").email,
+                                      "password": PASSWORD})
+    tie_form = re.compile(r'action="/c/thi-thu/organize/ranking/resolve"[^>]*>\s*'
+                          r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
+    mine = page(client)
+    # A refused order (two of the tied entries): a message, nothing written.
+    codes = cached_ranking(harsh.contest).ties[0].codes[:2]
+    refused = post_form(client, f"{RANKING}/resolve", {"codes": " ".join(codes), "position_0": "1",
+                                                       "position_1": "2", "reason": "Bốc thăm"},
+                        form_page=RANKING)
+    assert refused.status_code == 302
+    hits = process_cache().hits
+    first_html = client.get(RANKING).get_data(as_text=True)
+    second_html = second.get(RANKING).get_data(as_text=True)
+    assert process_cache().hits == hits + 2  # both served kept
+    message = "no longer one group of equal scores"
+    assert message in first_html and message not in second_html
+    assert "Trần Thu Hà" in first_html and "Trần Thu Hà" not in second_html
+    assert "Võ Văn Hai" in second_html and "Võ Văn Hai" not in first_html
+    own = {}
+    for who, html in (("first", first_html), ("second", second_html)):
+        own[who] = re.search(r'name="csrf_token" value="([^"]+)"', html.split('id="next-heading"')[1]).group(1)
+        assert tie_form.findall(html) == [own[who]]
+    assert own["first"] != own["second"]
+    assert page(client) == mine  # the message shows once
+
+
 def test_an_unsaved_change_is_ranked_afresh_and_never_kept(harsh, client, organizer):
     contest = harsh.contest
     kept = cached_ranking(contest)
@@ -350,6 +419,10 @@ def test_a_commit_moves_the_version_on_and_a_rollback_does_not(harsh):
     judge.name = "Lan khác"  # nothing a ranking reads
     db.session.commit()
     assert ranking_version(db.session, contest_id) == moved
+    # The finalized results' snapshot is not ranked, but the page shows it.
+    db.session.add(ResultSnapshot(contest_id=contest_id, body="{}", sha256="0" * 64))
+    db.session.commit()
+    assert ranking_version(db.session, contest_id) > moved
 
 
 def test_only_the_contest_changed_moves_on(harsh, make_contest):
@@ -388,8 +461,8 @@ def test_the_version_row_is_the_contests_and_starts_with_it(make_contest):
 
 def test_the_cache_keeps_a_few_rankings_and_a_bounded_number_of_rows():
     class Kept:
-        def __init__(self, size):
-            self.size = size
+        def __init__(self, size, round_method=None):
+            self.size, self.round_method = size, round_method
 
     cache = RankingCache(size=2, rows=100)
     cache.put((1, "mean", 1), Kept(10))
@@ -398,6 +471,11 @@ def test_the_cache_keeps_a_few_rankings_and_a_bounded_number_of_rows():
     assert cache.get((1, "mean", 1)) is None and cache.get((3, "mean", 1)) is not None
     cache.put((3, "mean", 2), Kept(10))
     assert cache.get((3, "mean", 1)) is None  # a newer version of the contest replaces it
+    # Each contest's round method at the version kept: a request for the round's finds it.
+    cache.put((3, "zscore", 3), Kept(10, round_method="mean"))
+    assert cache.round_method(3, 3) == "mean" and cache.round_method(3, 2) is None
+    cache.put((3, "mean", 4), Kept(10, round_method="median"))
+    assert cache.round_method(3, 3) is None and cache.round_method(3, 4) == "median"
     cache.put((4, "mean", 1), Kept(95))
     assert list(cache.kept) == [(4, "mean", 1)]
     cache.put((5, "mean", 1), Kept(101))  # larger than the whole budget: not kept

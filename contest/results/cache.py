@@ -9,7 +9,9 @@ contest, round and tiers: a row with a tier is made for the request with the req
 tiers; the others, most of a large contest's, are made once and shared by every request
 (``SharedRow``: they cannot be changed, so no request attaches its entries to them). What
 is derived from a ranking is kept with it (``kept_derived``): its histogram per language,
-and what the ranking page draws of it (results/views.py), some of it per page of rows.
+and what the ranking page draws of it (results/views.py), its HTML per language and query
+string (``kept_page``): a request served that reads the user, the contest and its counter,
+and nothing the ranking is bound to.
 """
 from __future__ import annotations
 
@@ -18,18 +20,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import get_locale
+from sqlalchemy import inspect, select
 
 from contest.domain.aggregation import check_method
 from contest.extensions import db
-from contest.models import Contest
+from contest.models import Contest, RankingVersion
 from contest.results.distribution import Distribution, score_distribution
 from contest.results.ranking import Ranking, RankingRow, compute_ranking, tier_getter
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
-PAGES_KEPT = 24  # what is derived per page of rows (and language), kept per ranking
+PAGES_KEPT = 24  # what is derived per page (language, query string), kept per ranking
 
 
 @dataclass
@@ -38,10 +41,13 @@ class KeptRanking:
     are made from its source, tiers as codes), and what was derived from it."""
 
     ranking: Ranking
+    # The method of the round it ranks (a kept ranking holds no round).
+    round_method: str | None = None
     derived: dict = field(default_factory=dict)
-    # What is derived per page of rows, least recently used first out.
+    # What is derived per page, least recently used first out.
     pages: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Reentrant: what is derived per page may derive more from the same ranking.
+    lock: threading.RLock = field(default_factory=threading.RLock)
     # Each row list's rows without a tier (SharedRow), made when first read by any request.
     shared: dict[str, list] = field(init=False)
 
@@ -89,7 +95,8 @@ def _portable(ranking: Ranking) -> KeptRanking:
     """What is kept of a ranking: its plain values and its rows' source, no database object."""
     return KeptRanking(replace(
         ranking, contest=None, round=None, ranked=(), stopped=(), incomplete=(), ties=[], decided=[],
-        grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method)))
+        grown=dict(ranking.grown), tier_changes_by_method=dict(ranking.tier_changes_by_method)),
+        ranking.round_method)
 
 
 def _bound(kept: KeptRanking, contest: Contest) -> Ranking:
@@ -105,13 +112,19 @@ def _bound(kept: KeptRanking, contest: Contest) -> Ranking:
 
 class RankingCache:
     """A process's kept rankings: (contest id, method, version) → KeptRanking, bounded in
-    count and in rows; a contest's older versions go as soon as a newer one is kept."""
+    count and in rows; a contest's older versions go as soon as a newer one is kept.
+    With them, the method of each contest's round at the version kept (one per contest at
+    most), so that a request for the round's own finds it without reading the round."""
 
     def __init__(self, size: int, rows: int):
         self.size, self.rows = size, rows
         self.kept: OrderedDict[tuple, KeptRanking] = OrderedDict()
+        self.round_methods: dict[tuple[int, int], str] = {}
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+
+    def round_method(self, contest_id: int, version: int) -> str | None:
+        return self.round_methods.get((contest_id, version))
 
     def get(self, key: tuple) -> KeptRanking | None:
         with self.lock:
@@ -130,6 +143,10 @@ class RankingCache:
         with self.lock:
             for old in [k for k in self.kept if k[0] == contest_id and k[2] < version]:
                 del self.kept[old]
+            for old in [k for k in self.round_methods if k[0] == contest_id and k[1] < version]:
+                del self.round_methods[old]
+            if kept.round_method is not None:
+                self.round_methods[contest_id, version] = kept.round_method
             self.kept[key] = kept
             self.kept.move_to_end(key)
             while len(self.kept) > self.size or sum(k.size for k in self.kept.values()) > self.rows:
@@ -138,6 +155,7 @@ class RankingCache:
     def clear(self) -> None:
         with self.lock:
             self.kept.clear()
+            self.round_methods.clear()
 
 
 def process_cache() -> RankingCache:
@@ -149,21 +167,57 @@ def process_cache() -> RankingCache:
     return cache
 
 
-def _resolved_method(contest: Contest, method: str | None) -> str:
-    if method is not None:
-        check_method(method)
-        return method
-    return str(contest.current_round.method)
+def contest_with_version(slug: str) -> tuple[Contest, int]:
+    """The contest of ``slug`` (or 404) and its ranking version, read in one statement: the
+    contest is as the database held it at that version."""
+    found = db.session.execute(
+        select(Contest, RankingVersion.version)
+        .outerjoin(RankingVersion, RankingVersion.contest_id == Contest.id).where(Contest.slug == slug)
+        .execution_options(populate_existing=True)).one_or_none()
+    if found is None:
+        abort(404)
+    return found[0], found[1] or 0
 
 
-def _read_afresh() -> None:
+_CONTEST_RELATIONSHIPS = tuple(inspect(Contest).relationships.keys())
+
+
+def _read_afresh(contest: Contest, with_version: bool) -> None:
     """Forget what the session loaded of the ranking's inputs before the version was read,
     so that the round's method, a ranking kept under that version and the tiers it is
     bound to are read from what the database held then or later (nothing is lost: the
-    session has no unsaved change of them)."""
+    session has no unsaved change of them). A contest read with its version keeps its
+    columns."""
     for obj in list(db.session.identity_map.values()):
         if type(obj) in WATCHED:
-            db.session.expire(obj)
+            if obj is contest and with_version:
+                db.session.expire(contest, _CONTEST_RELATIONSHIPS)
+            else:
+                db.session.expire(obj)
+
+
+def _found(contest: Contest, method: str | None, version: int | None) -> tuple[tuple, KeptRanking | None]:
+    """The key of the contest's ranking under ``method`` (None: the round's) at ``version``
+    (None: read now; else read with the contest, ``contest_with_version``), and what this
+    process keeps under it."""
+    with_contest = version is not None
+    if not with_contest:
+        version = ranking_version(db.session, contest.id)
+    _read_afresh(contest, with_contest)
+    cache = process_cache()
+    if method is not None:
+        check_method(method)
+    else:
+        method = cache.round_method(contest.id, version) or str(contest.current_round.method)
+    key = (contest.id, method, version)
+    return key, cache.get(key)
+
+
+def _kept_afresh(contest: Contest, key: tuple) -> tuple[Ranking, KeptRanking]:
+    ranking = compute_ranking(contest, key[1])
+    kept = _portable(ranking)
+    process_cache().put(key, kept)
+    return ranking, kept
 
 
 def kept_ranking(contest: Contest, method: str | None = None) -> tuple[Ranking, KeptRanking | None]:
@@ -172,17 +226,25 @@ def kept_ranking(contest: Contest, method: str | None = None) -> tuple[Ranking, 
     this transaction has written something a ranking reads)."""
     if has_unsaved_changes(db.session):
         return compute_ranking(contest, method), None
-    version = ranking_version(db.session, contest.id)
-    _read_afresh()
-    key = (contest.id, _resolved_method(contest, method), version)
-    cache = process_cache()
-    kept = cache.get(key)
+    key, kept = _found(contest, method, None)
     if kept is not None:
         return _bound(kept, contest), kept
-    ranking = compute_ranking(contest, key[1])
-    kept = _portable(ranking)
-    cache.put(key, kept)
-    return ranking, kept
+    return _kept_afresh(contest, key)
+
+
+def kept_page(contest: Contest, method: str | None, key: tuple,
+              render: Callable[[Ranking, KeptRanking | None], str], version: int | None = None) -> str:
+    """``render(ranking, kept)`` for the contest's ranking under ``method``, kept with it per
+    ``key`` (among the last PAGES_KEPT keys). Served kept, it costs the version (or none, given
+    ``version`` read with the contest: ``contest_with_version``) and no more: the ranking is
+    not bound, neither its rounds nor its tiers are read."""
+    if has_unsaved_changes(db.session):
+        return render(compute_ranking(contest, method), None)
+    found, kept = _found(contest, method, version)
+    if kept is None:
+        ranking, kept = _kept_afresh(contest, found)
+        return kept_derived(kept, key, lambda: render(ranking, kept), per_page=True)
+    return kept_derived(kept, key, lambda: render(_bound(kept, contest), kept), per_page=True)
 
 
 def cached_ranking(contest: Contest, method: str | None = None) -> Ranking:

@@ -3,8 +3,10 @@ that can change the contest's ranking, so any process can tell whether a ranking
 is still the database's.
 
 The session's flushes are watched (``after_flush``) for the models the ranking is computed
-from, and for the entries' authors and categories, which its kept page shows; a bulk
-statement on their tables through the session counts for every contest. The
+from, and for what its kept page shows besides: the entries' authors and categories, the
+finalized results' snapshot, and the name of whoever ordered a tie (a user renamed moves on
+the contests where they did); a bulk statement on those tables through the session counts
+for every contest (one on users is not watched). The
 counters are bumped once, at commit (``before_commit``), as the transaction's last
 statement: on PostgreSQL a counter's row lock is then held only while the commit itself
 runs, so thirty judges saving sheets at once queue for a moment at commit, not for their
@@ -30,18 +32,20 @@ from contest.models import (
     EntryAuthor,
     PrizeTier,
     RankingVersion,
+    ResultSnapshot,
     Round,
     Score,
     TieResolution,
     TieResolutionEntry,
+    User,
     round_criteria,
 )
 
 CHANGES_KEY = "ranking_changes"
 
 # Model → (the key it names, the attribute holding it): the contest itself, or a row
-# whose contest the database knows. Entry authors and categories are not ranked, but the
-# kept ranking page shows them (results/views.py).
+# whose contest the database knows. Entry authors, categories and the snapshot are not
+# ranked, but the kept ranking page shows them (results/views.py).
 WATCHED = {
     Contest: ("contest", "id"),
     Entry: ("contest", "contest_id"),
@@ -55,6 +59,7 @@ WATCHED = {
     Advancement: ("round", "round_id"),
     Assignment: ("round", "round_id"),
     Score: ("assignment", "assignment_id"),
+    ResultSnapshot: ("contest", "contest_id"),
 }
 WATCHED_TABLES = {model.__table__.name for model in WATCHED} | {round_criteria.name}
 
@@ -64,7 +69,8 @@ class RankingChanges:
     """What the session's transaction wrote that a ranking reads, until it commits."""
 
     keys: dict[str, set[int]] = field(default_factory=lambda: {
-        "contest": set(), "round": set(), "assignment": set(), "resolution": set(), "entry": set()})
+        "contest": set(), "round": set(), "assignment": set(), "resolution": set(), "entry": set(),
+        "resolver": set()})
     every_contest: bool = False
 
     def __bool__(self) -> bool:
@@ -95,13 +101,19 @@ def _changes(session: Session) -> RankingChanges:
     return session.info.setdefault(CHANGES_KEY, RankingChanges())
 
 
+def _renamed(obj) -> bool:
+    return type(obj) is User and inspect(obj).attrs["name"].history.has_changes()
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, flush_context) -> None:
     watched = [obj for obj in (*session.new, *session.dirty, *session.deleted) if type(obj) in WATCHED]
-    if watched:
+    renamed = [obj.id for obj in session.dirty if _renamed(obj)]
+    if watched or renamed:
         changes = _changes(session)
         for obj in watched:
             changes.note(obj)
+        changes.keys["resolver"].update(renamed)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -136,6 +148,9 @@ def _touched_contests(changes: RankingChanges, version):
         if keys["resolution"]:
             condition |= Contest.id.in_(select(TieResolution.contest_id)
                                         .where(TieResolution.id.in_(keys["resolution"])))
+        if keys["resolver"]:
+            condition |= Contest.id.in_(select(TieResolution.contest_id)
+                                        .where(TieResolution.resolved_by_id.in_(keys["resolver"])))
     return select(Contest.id, version).where(condition).order_by(Contest.id)
 
 

@@ -16,11 +16,19 @@ from contest.labels import METHOD_LABELS
 from contest.models import Contest, ContestPhase, Role
 from contest.pagination import RowPagination
 from contest.public.views import contest_or_404
-from contest.results.cache import kept_derived, kept_ranking, ranking_distribution
+from contest.results.cache import (
+    KeptRanking,
+    contest_with_version,
+    kept_derived,
+    kept_page,
+    kept_ranking,
+    ranking_distribution,
+)
 from contest.results.forms import ResolveTieForm, UnfinalizeForm
 from contest.results.reopen import unfinalize
 from contest.results.snapshots import current_snapshot
 from contest.results.services import (
+    Ranking,
     ResultsError,
     add_reader,
     finalize,
@@ -48,44 +56,48 @@ def previewed_method() -> tuple[str | None, bool]:
 
 
 def ranking_page(contest: Contest, failed_form: ResolveTieForm | None = None,
-                 finalize_refused: str | None = None):
+                 finalize_refused: str | None = None, version: int | None = None):
     """The ranking page, a page of rows at a time; a refused form is shown in place of
-    the blank one for its tie. With a kept ranking, the page's entries and its tables of
-    rows (HTML, per language; each request's CSRF token filled in) are kept with it."""
+    the blank one for its tie. With a kept ranking, the page's content (everything but the
+    visitor's menu and messages) is kept with it as HTML per language and query string,
+    each request's CSRF token filled in; ``version``: the ranking version read with
+    ``contest`` (contest_with_version)."""
     method, unknown_method = previewed_method()
-    ranking, kept = kept_ranking(contest, method)
-    page = RowPagination(ranking.rows, ROWS_PER_PAGE)
-    tied = [row for tie in ranking.ties for row in tie.rows]
-    lines = kept_derived(kept, ("lines", page.page), lambda: entry_lines(
-        contest, {row.entry_id for row in (*page.items, *tied)}), per_page=True)
-    figures = kept_derived(kept, ("figures",), lambda: ranking_figures(ranking))
-    round_names = {r.code: r.name for r in contest.rounds}
-    rows = kept_derived(kept, ("rows", page.page, str(get_locale())), lambda: render_template(
-        "results/_ranking_rows.html", contest=contest, ranking=ranking, page=page, lines=lines,
-        figures=figures, method_labels=METHOD_LABELS, round_names=round_names,
-        csrf_token=lambda: CSRF_SLOT_HTML), per_page=True)
+
+    def content(ranking: Ranking, kept: KeptRanking | None) -> str:
+        page = RowPagination(ranking.rows, ROWS_PER_PAGE)
+        tied = [row for tie in ranking.ties for row in tie.rows]
+        forms = []
+        for tie in ranking.ties:
+            if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
+                forms.append(failed_form)
+            else:
+                forms.append(ResolveTieForm.for_codes(tie.codes, formdata=None))
+        return render_template(
+            "results/_ranking_page.html", contest=contest, ranking=ranking, tie_forms=forms,
+            lines=entry_lines(contest, {row.entry_id for row in (*page.items, *tied)}),
+            resolutions=tie_resolutions(contest), finalize_refused=finalize_refused,
+            figures=kept_derived(kept, ("figures",), lambda: ranking_figures(ranking)),
+            snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
+            unknown_method=unknown_method, page_args={"method": method} if method else {},
+            round_names={r.code: r.name for r in contest.rounds},
+            distribution=ranking_distribution(ranking, kept), csrf_token=lambda: CSRF_SLOT_HTML)
+
+    if failed_form is None and finalize_refused is None:
+        key = ("page", str(get_locale()), tuple(request.args.items(multi=True)))
+        html = kept_page(contest, method, key, content, version)
+    else:
+        html = content(*kept_ranking(contest, method))
     token = str(escape(generate_csrf()))
-    rows_html = Markup(rows.replace(CSRF_SLOT, token))  # nosec B704 # rendered by the template, which escaped its texts
-    forms = []
-    for tie in ranking.ties:
-        if failed_form is not None and sorted(failed_form.tied_codes) == sorted(tie.codes):
-            forms.append(failed_form)
-        else:
-            forms.append(ResolveTieForm.for_codes(tie.codes, formdata=None))
-    return render_template(
-        "results/ranking.html", contest=contest, ranking=ranking, tie_forms=forms, lines=lines,
-        rows_html=rows_html,
-        resolutions=tie_resolutions(contest), finalize_refused=finalize_refused, figures=figures,
-        snapshot=current_snapshot(contest), page=page, methods=METHODS, method_labels=METHOD_LABELS,
-        unknown_method=unknown_method, page_args={"method": method} if method else {},
-        round_names=round_names, distribution=ranking_distribution(ranking, kept),
-    )
+    content_html = Markup(html.replace(CSRF_SLOT, token))  # nosec B704 # rendered by the template, which escaped its texts
+    return render_template("results/ranking.html", contest=contest, content=content_html)
 
 
 @bp.get("/c/<slug>/organize/ranking")
 @role_required(Role.ORGANIZER)
 def ranking(slug: str):
-    return ranking_page(contest_or_404(slug))
+    contest, version = contest_with_version(slug)
+    return ranking_page(contest, version=version)
 
 
 @bp.post("/c/<slug>/organize/ranking/resolve")
