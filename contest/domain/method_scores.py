@@ -4,7 +4,7 @@ whole hundredths) and integers that order them, Fractions made only where they a
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from math import lcm
 
@@ -25,11 +25,37 @@ from contest.domain.ranking import ratio_keys
 Ratio = tuple[int, int]
 
 
+class ExactScores(Mapping[Hashable, Fraction]):
+    """Each key of ``keys`` with its exact score, the Fraction ``make(key)`` made when it is
+    first asked for: a ranking of 50,000 entries reads a few hundred of them."""
+
+    def __init__(self, keys: Mapping[Hashable, object], make: Callable[[Hashable], Fraction]):
+        self._keys, self._make = keys, make
+        self._made: dict[Hashable, Fraction] = {}
+
+    def __getitem__(self, key: Hashable) -> Fraction:
+        made = self._made.get(key)
+        if made is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            made = self._made[key] = self._make(key)
+        return made
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class MethodScores:
     """The scores ``score_methods`` gives (as they are ranked: ``ranking_score``), for
     integer totals in one unit, the totals grouped per entry once.
 
-    ``means``: each entry's plain mean (a Fraction); ``flagged``: the entries whose totals
+    ``means``: each entry's plain mean (a Fraction, made when read); ``flagged``: the entries whose totals
     spread by more than ``limit`` (in the totals' unit, as ``score_methods``).
     """
 
@@ -40,7 +66,8 @@ class MethodScores:
         self.sums = {entry: (len(values), sum(values), min(values), max(values))
                      for entry, values in self.groups.items()}
         self.most = max((count for count, _, _, _ in self.sums.values()), default=0)
-        self.means = {entry: Fraction(total, count * unit) for entry, (count, total, _, _) in self.sums.items()}
+        sums = self.sums
+        self.means = ExactScores(sums, lambda entry: Fraction(sums[entry][1], sums[entry][0] * unit))
         if limit is None:
             self.flagged: set[Hashable] = set()
         else:
@@ -90,14 +117,16 @@ class MethodScores:
             self._hundredths = zscore_hundredths(self.totals, self.unit)
         return self._hundredths
 
-    def scores(self, method: str) -> dict[Hashable, Fraction]:
+    def scores(self, method: str) -> Mapping[Hashable, Fraction]:
         """Each entry's score under ``method`` as it is ranked: ``ranking_score`` of the
-        score ``score_methods`` gives (the plain mean's own Fractions where they are equal)."""
+        score ``score_methods`` gives (the plain mean's own Fractions where they are equal;
+        each made when it is read)."""
         if self.as_mean(method):
             return self.means
         if method == ZSCORE:
             return from_hundredths(self.hundredths())
-        return {entry: Fraction(*ratio) for entry, ratio in self.ratios(method).items()}
+        ratios = self.ratios(method)
+        return ExactScores(ratios, lambda entry: Fraction(*ratios[entry]))
 
     def order(self, method: str, keys: Sequence[Hashable]) -> list[int]:
         """Integers that sort and tie as the ``keys``' scores under ``method`` do."""

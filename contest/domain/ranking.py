@@ -117,20 +117,22 @@ def rank_ordered(
 ) -> TieringResult:
     """``rank_scores`` with each key's score given as an integer ``order`` that sorts and
     ties as the scores do (e.g. each score × a common denominator), and ``score_of(i)``
-    the i-th key's exact score, asked for each key placed. With ``prizes_only``, only as
+    the i-th key's exact score, asked for once per group of equal scores placed (for its
+    first key). With ``prizes_only``, only as
     far as the prizes reach (see ``fill_prizes``)."""
     tie_values = tie_values or {}
     # Stable in reverse too: equal scores keep their given order.
     ordered = sorted(range(len(keys)), key=order.__getitem__, reverse=True)
-    if breakers:
-        def candidate(i: int) -> Candidate:
-            key = keys[i]
-            return Candidate(key, score_of(i), tuple(tie_values.get(b, {}).get(key) for b in breakers))
-    else:
-        def candidate(i: int) -> Candidate:
-            return Candidate(keys[i], score_of(i))
 
-    groups = ([candidate(i) for i in members] for _, members in groupby(ordered, key=order.__getitem__))
+    def group(members: Iterable[int]) -> list[Candidate]:
+        members = list(members)
+        score = score_of(members[0])  # equal orders, equal scores: one score asked for per group
+        if breakers:
+            return [Candidate(keys[i], score, tuple(tie_values.get(b, {}).get(keys[i]) for b in breakers))
+                    for i in members]
+        return [Candidate(keys[i], score) for i in members]
+
+    groups = (group(members) for _, members in groupby(ordered, key=order.__getitem__))
     return (fill_prizes if prizes_only else fill_ranked)(groups, tiers, resolutions, breakers)
 
 

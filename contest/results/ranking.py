@@ -36,7 +36,7 @@ from contest.results.rows import (  # noqa: F401 # the rows' names, where caller
     TieGroup,
     TierOf,
 )
-from contest.results.totals import POINTS_UNIT, UNIT, RoundSheets
+from contest.results.totals import POINTS_UNIT, UNIT, RoundSheets, plain_rows
 
 # Entries looked up by id in one statement at most; more are read with their contest's.
 MAX_IDS = 500
@@ -99,8 +99,8 @@ class Ranking:
 
     def ranked_scores(self) -> list[Fraction]:
         """The ranked rows' scores in order (without making the rows)."""
-        if self.source is not None:
-            return [self.source.scores[p.key] for p in self.source.placements]
+        if self.source is not None:  # each placement's score: each row's, one Fraction per group of equals
+            return [p.score for p in self.source.placements]
         return [r.score for r in self.ranked]
 
     def codes_by_id(self) -> dict[int, str]:
@@ -163,12 +163,9 @@ def compute_ranking(contest: Contest, method: str | None = None) -> Ranking:
 
 
 def _rankable(contest: Contest) -> list[tuple[int, str]]:
-    # Plain rows through the session's connection: no ORM loading for 50,000 pairs.
-    return db.session.connection().execute(
-        select(Entry.id, Entry.code)
-        .where(Entry.contest_id == contest.id, Entry.reaches_judges)
-        .order_by(Entry.code)
-    ).all()
+    return plain_rows(select(Entry.id, Entry.code)
+                      .where(Entry.contest_id == contest.id, Entry.reaches_judges)
+                      .order_by(Entry.code))
 
 
 def _tie_values(contest: Contest, sheets: RoundSheets,
@@ -242,10 +239,11 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
     if final.weighted:
         scores = {e: final(e, shown.get(e), earlier) for e, _ in entries}
         raw_scores = {e: final(e, means.get(e), earlier_means) for e, _ in entries}
-    else:
-        scores, raw_scores = shown, means
+        scored_entry = lambda e: scores[e] is not None  # noqa: E731
+    else:  # an entry with a full sheet has a score: no Fraction is made to know it
+        scores, raw_scores, scored_entry = shown, means, shown.__contains__
     complete = [e for e, _ in entries
-                if 0 < (c := counts.get(e, NO_SHEETS)).assigned == c.counted and scores.get(e) is not None]
+                if 0 < (c := counts.get(e, NO_SHEETS)).assigned == c.counted and scored_entry(e)]
 
     def scores_under(m: str) -> dict[int, Fraction]:
         """Each complete entry's score under ``m`` combined over the rounds' weights."""
@@ -270,8 +268,9 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
             return placements[MEAN]
         order = scored.order(m, complete)
         if full:
-            values = [(scores if m == method else raw_scores)[k] for k in complete]
-            return rank_ordered(complete, order, values.__getitem__, rules, breakers, resolutions, tie_values)
+            exact = scores if m == method else raw_scores
+            return rank_ordered(complete, order, lambda i: exact[complete[i]], rules, breakers, resolutions,
+                                tie_values)
         if m == ZSCORE:
             score_of = lambda i: Fraction(order[i], 100)  # noqa: E731
         else:
