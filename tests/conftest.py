@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import g
+from hypothesis import HealthCheck, settings
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
@@ -27,6 +28,12 @@ ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Where PostgreSQL keeps the session's copy of the demo contest (see demo_contest).
 DEMO_COPY_SCHEMA = "demo_copy"
+
+
+# Properties are checked, not timed: no example may fail for taking longer than
+# Hypothesis's 200 ms, nor a test for drawing its data slowly, on a busy machine.
+settings.register_profile("contest", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("contest")
 
 
 # Garbage is collected between tests rather than during them. Each test leaves its app

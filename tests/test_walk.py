@@ -141,6 +141,6 @@ def test_the_csp_watch_sees_a_violation(_schema, tmp_path):
         page.goto(base + "/")
         page.evaluate("""() => { const s = document.createElement("script");
                                   s.textContent = "window.ran = true"; document.body.append(s); }""")
-        page.wait_for_timeout(100)
+        page.wait_for_function("window.__cspViolations.length > 0")  # the report comes as an event
         assert page.evaluate("window.ran") is None
         assert any("script-src" in v for v in browser.csp_violations())
