@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email
+import errno
 import re
 import socket
 from dataclasses import dataclass
@@ -54,10 +55,15 @@ class SMTPServer:
     def __init__(self) -> None:
         self.messages: list[ReceivedMail] = []
         self.refuse = False
+        self._controller = self._new_controller()
+
+    def _new_controller(self) -> Controller:
+        """A controller on a port that was free a moment ago (another process may take it
+        before ours binds it: ``start`` then tries another)."""
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        return Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
@@ -67,8 +73,17 @@ class SMTPServer:
         self.messages.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
-    def start(self) -> None:
-        self._controller.start()
+    def start(self, attempts: int = 5) -> None:
+        for attempt in range(attempts):
+            try:
+                self._controller.start()
+                return
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE or attempt == attempts - 1:
+                    raise
+                self._controller._thread.join()   # its loop ended when the bind failed
+                self._controller.loop.close()
+                self._controller = self._new_controller()
 
     def stop(self) -> None:
         self._controller.stop()

@@ -147,3 +147,26 @@ def test_without_a_mail_server_development_prints_each_mail_to_the_log(app, make
     assert "To: duong@example.vn" in printed.getvalue()
     assert LINK in printed.getvalue()
     assert outbox()[0].status is MailStatus.SENT
+
+
+def test_the_test_smtp_server_moves_to_another_port_when_its_port_is_taken_meanwhile():
+    """The two databases' runs of CI start SMTP servers at the same time: a port picked as
+    free may be bound by the other run before ours binds it."""
+    import smtplib
+    import socket
+
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    taken = server.port
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", taken))
+        other.listen()
+        server.start()
+        try:
+            assert server.port != taken
+            with smtplib.SMTP("127.0.0.1", server.port) as client:
+                client.sendmail("a@example.vn", ["b@example.vn"], "Subject: x\r\n\r\nhello")
+            assert [m.rcpt_tos for m in server.messages] == [["b@example.vn"]]
+        finally:
+            server.stop()
