@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -21,6 +23,29 @@ from markupsafe import Markup
 MAX_SERIES = 64
 PALETTE = ("#0d6efd", "#6c757d", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997",
            "#d63384", "#0dcaf0", "#ffc107", "#495057", "#0a58ca")
+
+
+# Charts drawn, kept per process by what they were drawn from: pygal takes tens of ms a chart
+# (the progress page's three, about 80 ms), and a chart is a function of its inputs alone.
+DRAWN_KEPT = 48
+_drawn: OrderedDict[tuple, Markup] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def drawn_once(key: tuple[Hashable, ...], draw: Callable[[], Markup]) -> Markup:
+    """``draw()``, or what it gave before for the same ``key`` (every input of the chart),
+    among the last DRAWN_KEPT charts drawn."""
+    with _drawn_lock:
+        svg = _drawn.get(key)
+        if svg is not None:
+            _drawn.move_to_end(key)
+            return svg
+    svg = draw()
+    with _drawn_lock:
+        _drawn[key] = svg
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+    return svg
 
 
 def _pygal():
@@ -84,6 +109,11 @@ class Bar:
 
 def progress_bars(rows: Sequence[Bar], done: str, left: str, label_id: str) -> Markup:
     """Horizontal bars per judge: sheets submitted and still to do."""
+    return drawn_once(("bars", tuple(rows), done, left, label_id),
+                      lambda: _progress_bars(rows, done, left, label_id))
+
+
+def _progress_bars(rows: Sequence[Bar], done: str, left: str, label_id: str) -> Markup:
     pygal = _pygal()
 
     chart = pygal.HorizontalStackedBar(**_common(
@@ -100,9 +130,13 @@ def progress_bars(rows: Sequence[Bar], done: str, left: str, label_id: str) -> M
 def distributions(series: Sequence[tuple[str, int, Callable[[int], float]]], label_id: str) -> Markup:
     """One box per series (lowest, quartiles, median, highest), side by side. A series is
     (name, how many values, the value at a position of them in increasing order)."""
+    boxes = tuple((name, tuple(ordered_box_stand_in(count, nth))) for name, count, nth in series)
+    return drawn_once(("boxes", boxes, label_id), lambda: _boxes(boxes, label_id))
+
+
+def _boxes(boxes: Sequence[tuple[str, Sequence[float]]], label_id: str) -> Markup:
     pygal = _pygal()
 
-    boxes = [(name, ordered_box_stand_in(count, nth)) for name, count, nth in series]
     low, high = fitted_range([v for _, box in boxes for v in box[:1] + box[-1:]])
     # pygal's Box stretches its axis down to ``zero`` (0 unless told), which would squeeze
     # totals of 60 to 95 into the top third of the chart.
@@ -110,7 +144,7 @@ def distributions(series: Sequence[tuple[str, int, Callable[[int], float]]], lab
                                 range=(low, high), zero=low))
     chart.x_labels = [name for name, _ in boxes]
     for name, box in boxes:
-        chart.add(name, box)
+        chart.add(name, list(box))
     return inline_svg(chart, label_id)
 
 
@@ -168,6 +202,12 @@ def means_with_spread(points: Sequence[tuple[str, float, float]], overall: tuple
                       mean_label: str, band_label: str, label_id: str) -> Markup:
     """Each judge's mean with a bar of ± one standard deviation, and the round's
     mean and ± one standard deviation as lines across."""
+    return drawn_once(("means", tuple(points), overall, mean_label, band_label, label_id),
+                      lambda: _means_with_spread(points, overall, mean_label, band_label, label_id))
+
+
+def _means_with_spread(points: Sequence[tuple[str, float, float]], overall: tuple[float, float],
+                       mean_label: str, band_label: str, label_id: str) -> Markup:
     pygal = _pygal()
 
     chart = pygal.Line(**_common(height=320, x_label_rotation=35, stroke=False, show_legend=True,

@@ -86,19 +86,20 @@ def row_of(html: str, code: str) -> str | None:
     return match.group() if match else None
 
 
-def warm(client, url: str = RANKING) -> str:
-    """The page twice: the second is served from the first worker's kept ranking."""
+def warm(client, url: str = RANKING, cache=process_cache) -> str:
+    """The page twice: the second is served from what the first worker kept (``cache()``:
+    its rankings, unless told)."""
     first = page(client, url)
-    hits = process_cache().hits
+    hits = cache().hits
     second = page(client, url)
-    assert process_cache().hits == hits + 1
+    assert cache().hits == hits + 1
     assert second == first
     return first
 
 
-def fresh_page(client, url: str = RANKING) -> str:
+def fresh_page(client, url: str = RANKING, cache=process_cache) -> str:
     """The page as the first worker renders it with nothing kept."""
-    process_cache().clear()
+    cache().clear()
     return page(client, url)
 
 

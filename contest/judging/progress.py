@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from contest import charts
 from contest.auth.access import role_required
 from contest.judging.services import judging_overview, judging_progress
+from contest.judging.sheet_counts import sheet_counts
 from contest.judging.views import bp
 from contest.models import Role
 from contest.pagination import RowPagination
-from contest.public.views import contest_or_404
+from contest.results.cache import contest_with_version
 from contest.results.calibration import Calibration, calibration
 
 JUDGES_PER_PAGE = 40  # a chart of more boxes than this is no longer read at a glance
@@ -38,9 +39,10 @@ def _figures(progress_rows, calib: Calibration) -> dict:
 @bp.get("/c/<slug>/organize/progress")
 @role_required(Role.ORGANIZER)
 def progress(slug: str):
-    contest = contest_or_404(slug)
-    page = RowPagination(judging_progress(contest), JUDGES_PER_PAGE)
-    calib = calibration(contest.current_round, [p.judge for p in page.items])
+    contest, version = contest_with_version(slug)
+    counts = sheet_counts(contest.current_round, tallies=True, version=version)
+    page = RowPagination(judging_progress(contest, counts), JUDGES_PER_PAGE)
+    calib = calibration(contest.current_round, [p.judge for p in page.items], counts)
     return render_template("judging/progress.html", contest=contest, page=page,
-                           overview=judging_overview(contest), calibration=calib,
+                           overview=judging_overview(contest, counts=counts), calibration=calib,
                            figures=_figures(page.items, calib))

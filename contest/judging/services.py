@@ -17,6 +17,7 @@ from contest.domain.progress import percent
 from contest.extensions import db
 from contest.judging.conflicts import conflict_of, conflicted_pairs
 from contest.judging.history import SheetSnapshot, lock_sheet, record_change
+from contest.judging.sheet_counts import SheetCounts, sheet_counts
 from contest.judging.sheet_totals import store_sheet_total
 from contest.models import (
     Assignment,
@@ -212,34 +213,17 @@ class JudgeProgress:
         return percent(self.submitted, self.assigned)
 
 
-def judge_loads(contest: Contest) -> list[JudgeProgress]:
+def judge_loads(contest: Contest, counts: SheetCounts | None = None) -> list[JudgeProgress]:
     """Every judge account with its sheets in the current round, none included
-    (sheets of entries screened ineligible do not count)."""
-    from contest.judging.rounds import round_entry_ids
-
-    round_id = contest.current_round.id
-    judged = round_entry_ids(contest.current_round)
-    # Counted per judge first, then joined to the judges: joined the other way round, a
-    # database probes every judge × entry pair (4 s at 200 judges × 50,000 entries).
-    counts = (
-        select(Assignment.judge_id, func.count(Assignment.id).label("assigned"),
-               func.count(Assignment.submitted_at).label("submitted"))
-        .where(Assignment.round_id == round_id, Assignment.entry_id.in_(judged))
-        .group_by(Assignment.judge_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(User, func.coalesce(counts.c.assigned, 0), func.coalesce(counts.c.submitted, 0))
-        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.JUDGE))
-        .outerjoin(counts, counts.c.judge_id == User.id)
-        .order_by(User.name, User.id)
-    ).all()
-    return [JudgeProgress(user, assigned, submitted) for user, assigned, submitted in rows]
+    (sheets of entries screened ineligible do not count); ``counts``: the round's
+    ``sheet_counts``, when the caller has them."""
+    loads = (counts if counts is not None else sheet_counts(contest.current_round)).loads
+    return [JudgeProgress(user, *loads.get(user.id, (0, 0))) for user in judges()]
 
 
-def judging_progress(contest: Contest) -> list[JudgeProgress]:
+def judging_progress(contest: Contest, counts: SheetCounts | None = None) -> list[JudgeProgress]:
     """The judges who have sheets in the current round, with how many are submitted."""
-    return [load for load in judge_loads(contest) if load.assigned]
+    return [load for load in judge_loads(contest, counts) if load.assigned]
 
 
 def add_judge(email: str, name: str, password: str, actor: User | None,
@@ -297,35 +281,27 @@ class JudgingOverview:
 UNFINISHED_SHOWN = 100
 
 
-def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN) -> JudgingOverview:
-    """Sheets and judges per rankable entry in the current round, counted by the database
-    (how many entries have so many sheets and so many submitted: a few rows, whatever the
-    size), with the first ``shown`` unfinished entries in code order loaded."""
+def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN,
+                     counts: SheetCounts | None = None) -> JudgingOverview:
+    """Sheets and judges per rankable entry in the current round, from how many entries have
+    so many sheets and so many submitted (``sheet_counts``: a few rows, whatever the size),
+    with the first ``shown`` unfinished entries in code order loaded."""
     from contest.judging.rounds import round_entry_ids
 
-    round_id = contest.current_round.id
-    judged = round_entry_ids(contest.current_round)
-    entries = db.session.scalar(select(func.count()).select_from(judged.subquery()))
-    per_entry = (
-        select(func.count(Assignment.id).label("sheets"), func.count(Assignment.submitted_at).label("done"))
-        .where(Assignment.round_id == round_id, Assignment.entry_id.in_(judged))
-        .group_by(Assignment.entry_id)
-        .subquery()
-    )
-    # (sheets, submitted, how many entries): entries without a sheet are not among them.
-    kinds = db.session.execute(
-        select(per_entry.c.sheets, per_entry.c.done, func.count())
-        .group_by(per_entry.c.sheets, per_entry.c.done)).all()
-    bare = entries - sum(count for _, _, count in kinds)
+    if counts is None:
+        counts = sheet_counts(contest.current_round)
+    kinds = counts.kinds
+    bare = counts.entries - sum(count for _, _, count in kinds)
     unfinished_count = bare + sum(count for sheets, done, count in kinds if done < sheets)
-    sheet_counts = [sheets for sheets, _, _ in kinds] + ([0] if bare else [])
-    unfinished = unfinished_entries(contest, judged, shown) if unfinished_count else []
+    per_entry = [sheets for sheets, _, _ in kinds] + ([0] if bare else [])
+    unfinished = (unfinished_entries(contest, round_entry_ids(contest.current_round), shown)
+                  if unfinished_count else [])
     return JudgingOverview(
-        entries=entries,
+        entries=counts.entries,
         sheets=sum(sheets * count for sheets, _, count in kinds),
         submitted=sum(done * count for _, done, count in kinds),
-        fewest_judges=min(sheet_counts, default=0),
-        most_judges=max(sheet_counts, default=0),
+        fewest_judges=min(per_entry, default=0),
+        most_judges=max(per_entry, default=0),
         unfinished_count=unfinished_count,
         unfinished=unfinished,
     )

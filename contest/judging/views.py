@@ -35,6 +35,7 @@ from contest.judging.services import (
     judging_overview,
     save_sheet,
 )
+from contest.judging.sheet_counts import sheet_counts
 from contest.judging.worklist import (
     SheetFilter,
     SheetState,
@@ -58,6 +59,7 @@ from contest.models import (
 )
 from contest.models.types import utcnow
 from contest.public.views import contest_or_404
+from contest.results.cache import contest_with_version
 
 bp = Blueprint("judging", __name__)
 
@@ -253,15 +255,16 @@ def entry_file(slug: str, code: str, file_id: int):
 
 
 def render_judges_page(contest: Contest, add_form: AddJudgeForm | None = None,
-                       assign_form: AssignJudgesForm | None = None):
-    loads = judge_loads(contest)
+                       assign_form: AssignJudgesForm | None = None, version: int | None = None):
+    counts = sheet_counts(contest.current_round, version=version)
+    loads = judge_loads(contest, counts)
     if assign_form is None:
         # The open round's own setting, when the settings file gave one.
         per_entry = contest.current_round.per_entry
         assign_form = AssignJudgesForm(formdata=None, judges=[p.judge.id for p in loads],
                                        **({"per_entry": per_entry} if per_entry else {}))
     return render_template(
-        "judging/judges.html", contest=contest, loads=loads, overview=judging_overview(contest),
+        "judging/judges.html", contest=contest, loads=loads, overview=judging_overview(contest, counts=counts),
         add_form=add_form or AddJudgeForm(formdata=None), assign_form=assign_form,
     )
 
@@ -269,7 +272,8 @@ def render_judges_page(contest: Contest, add_form: AddJudgeForm | None = None,
 @bp.get("/c/<slug>/organize/judges")
 @role_required(Role.ORGANIZER)
 def judges_page(slug: str):
-    return render_judges_page(contest_or_404(slug))
+    contest, version = contest_with_version(slug)
+    return render_judges_page(contest, version=version)
 
 
 @bp.post("/c/<slug>/organize/judges/add")

@@ -32,6 +32,8 @@ from contest.results.ranking import Ranking, RankingRow, compute_ranking, tier_g
 from contest.results.versions import WATCHED, has_unsaved_changes, ranking_version
 
 EXTENSION = "ranking_cache"
+# What else is computed from the writes a ranking reads (kept_for_version), in a cache of its own.
+COUNTS_EXTENSION = "kept_counts"
 PAGES_KEPT = 24  # what is derived per page (language, query string), kept per ranking
 
 
@@ -145,8 +147,10 @@ class RankingCache:
                 del self.kept[old]
             for old in [k for k in self.round_methods if k[0] == contest_id and k[1] < version]:
                 del self.round_methods[old]
-            if kept.round_method is not None:
-                self.round_methods[contest_id, version] = kept.round_method
+            # (What else is kept under a version, kept_for_version's, has no round method.)
+            round_method = getattr(kept, "round_method", None)
+            if round_method is not None:
+                self.round_methods[contest_id, version] = round_method
             self.kept[key] = kept
             self.kept.move_to_end(key)
             while len(self.kept) > self.size or sum(k.size for k in self.kept.values()) > self.rows:
@@ -158,11 +162,11 @@ class RankingCache:
             self.round_methods.clear()
 
 
-def process_cache() -> RankingCache:
+def process_cache(extension: str = EXTENSION) -> RankingCache:
     """This app's cache in this process (created on first use, sized by the config)."""
-    cache = current_app.extensions.get(EXTENSION)
+    cache = current_app.extensions.get(extension)
     if cache is None:
-        cache = current_app.extensions.setdefault(EXTENSION, RankingCache(
+        cache = current_app.extensions.setdefault(extension, RankingCache(
             current_app.config["RANKING_CACHE_SIZE"], current_app.config["RANKING_CACHE_ROWS"]))
     return cache
 
@@ -245,6 +249,28 @@ def kept_page(contest: Contest, method: str | None, key: tuple,
         ranking, kept = _kept_afresh(contest, found)
         return kept_derived(kept, key, lambda: render(ranking, kept), per_page=True)
     return kept_derived(kept, key, lambda: render(_bound(kept, contest), kept), per_page=True)
+
+
+def kept_for_version(contest_id: int, what: tuple, make: Callable[[], object], version: int | None = None):
+    """``make()``, kept in this process under the contest's ranking version (read now, or
+    given: ``contest_with_version``) and ``what``, for what is computed from the writes a
+    ranking reads (an object with a ``size``, counted as rows are); made afresh, and not
+    kept, when this transaction has written any of them.
+
+    ``make`` reads what it is computed from after the version is read (expiring what the
+    session may hold of it from before), so that what is kept is at least that version's.
+    """
+    if has_unsaved_changes(db.session):
+        return make()
+    if version is None:
+        version = ranking_version(db.session, contest_id)
+    key = (contest_id, what, version)
+    cache = process_cache(COUNTS_EXTENSION)
+    kept = cache.get(key)
+    if kept is None:
+        kept = make()
+        cache.put(key, kept)
+    return kept
 
 
 def cached_ranking(contest: Contest, method: str | None = None) -> Ranking:
