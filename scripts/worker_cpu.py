@@ -1,11 +1,13 @@
-"""The CPU time one gunicorn worker spends per request on the login page and on the
-organizer's ranking page (kept), whatever else loads the machine (docs/benchmarks.md).
+"""The CPU time one gunicorn worker spends per request on the login page, the organizer's
+ranking page (kept) and a judge's sheet list, whatever else loads the machine
+(docs/benchmarks.md).
 
     .venv/bin/python scripts/worker_cpu.py --database-url postgresql://127.0.0.1:5432/contest_lt
 
 The database must hold the demo contest (scripts/loadtest.py leaves it there). One sync
 worker, one client on 127.0.0.1; each page warmed with 5 requests, then --requests
-requests timed by the worker's own CPU time (/proc), login and ranking in turn, twice.
+requests timed by the worker's own CPU time (/proc), login, ranking and sheet list in turn,
+twice.
 """
 from __future__ import annotations
 
@@ -42,8 +44,11 @@ def main() -> None:
     try:
         organizer = Client(args.port)
         organizer.log_in("bantochuc@dvk2022.vn", "bantochuc2022")
+        judge = Client(args.port)
+        judge.log_in("giamkhao1@dvk2022.vn", "giamkhao2022")
         pages = [("login", Client(args.port), "/auth/login"),
-                 ("ranking (kept)", organizer, f"/c/{SLUG}/organize/ranking")]
+                 ("ranking (kept)", organizer, f"/c/{SLUG}/organize/ranking"),
+                 ("judge's sheet list", judge, f"/c/{SLUG}/judge/")]
         print("| page | worker CPU per request (ms) |\n|---|---:|")
         for label, client, path in pages * 2:
             for _ in range(5):

@@ -25,6 +25,7 @@ from contest.models import (
 from contest.results.services import finalize
 from tests import files
 from tests.conftest import PASSWORD, csrf_token, post_form
+from tests.scale import bulk_judge
 
 SECRET_AUTHOR = "Trần Văn Bí Mật"
 SECRET_CO_AUTHOR = "Lê Thị Ẩn Danh"
@@ -429,7 +430,27 @@ def test_list_page_query_count_does_not_grow_with_entries(client, login, judged,
         html = client.get(url).get_data(as_text=True)
     assert "10 of 28 score sheets submitted" in html
     assert len(many) == len(few)
-    assert len(many) <= 10
+    # The user, their roles, the contest with its rounds and criteria, the judge's sheets.
+    assert len(many) == 4, many
+
+
+def test_list_page_runs_the_same_queries_at_380_and_5000_entries(client, login, make_contest,
+                                                                  count_queries):
+    counted = {}
+    for slug, entries, judges in (("nho", 380, 7), ("lon", 5000, 40)):
+        contest = make_contest(slug)
+        start_judging(contest, actor=None)
+        db.session.commit()
+        judge = bulk_judge(contest, entries=entries, judges=judges, per_entry=3, submitted=0.9)[0]
+        db.session.commit()
+        login(judge)
+        for show in ("todo", "all"):
+            db.session.expire_all()
+            with count_queries() as statements:
+                assert client.get(f"/c/{slug}/judge/?show={show}").status_code == 200
+            counted[slug, show] = len(statements)
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/judge/")})
+    assert set(counted.values()) == {4}, counted
 
 
 def test_score_page_query_count_does_not_grow_with_entries_or_files(client, login, judged, make_entry,

@@ -42,6 +42,7 @@ from contest.judging.worklist import (
     judge_assignment,
     judge_contests,
     judge_sheets,
+    judged_contest,
     next_to_do,
     sheet_neighbours,
     sheet_state,
@@ -100,7 +101,7 @@ def dashboard():
 @bp.get("/c/<slug>/judge/")
 @role_required(Role.JUDGE)
 def sheets(slug: str):
-    contest = contest_or_404(slug)
+    contest = judged_contest(slug) or abort(404)
     rows = judge_sheets(contest, current_user)
     try:
         which = SheetFilter(request.args.get("show", SheetFilter.TODO))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import Integer, case, func, literal, select, type_coerce
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from contest.domain.progress import percent
 from contest.domain.scoring import CriterionRule, judge_total
@@ -107,6 +107,15 @@ def sheet_total(contest: Contest, assignment: Assignment) -> Fraction | None:
         return None
     rules = [CriterionRule(str(c.id), c.max_points, c.weight) for c in contest.criteria]
     return judge_total({str(k): v for k, v in points.items()}, rules)
+
+
+def judged_contest(slug: str) -> Contest | None:
+    """The contest with its rounds and criteria, in one statement: all the judge's list reads
+    of it besides their sheets (the open round, how many rounds, the rubric's weights)."""
+    return db.session.execute(
+        select(Contest).where(Contest.slug == slug)
+        .options(joinedload(Contest.rounds), joinedload(Contest.criteria))
+    ).unique().scalar_one_or_none()
 
 
 def judge_sheets(contest: Contest, judge: User) -> list[SheetRow]:
