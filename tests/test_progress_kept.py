@@ -4,6 +4,8 @@ drawn from: two app instances on one database stand for two workers; whatever on
 changes, the other's pages show it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -124,6 +126,16 @@ def test_counts_kept_by_the_judges_page_are_given_tallies_by_the_progress_page(
     assert progress == fresh_page(client, PROGRESS)
     round_ = contest_of(harsh.contest.id).current_round
     assert sheet_counts(round_, tallies=True).tallies == count_sheets(round_).tallies
+
+
+def test_the_judges_page_loads_no_entry_waiting(harsh, client, organizer, count_queries):
+    ranking_cache.sheet_of(harsh.contest.id, "cuc@example.vn", harsh.code("X")).submitted_at = None
+    db.session.commit()
+    with count_queries() as statements:
+        html = page(client, JUDGES)
+    assert 'id="loads-heading"' in html
+    assert not any("ORDER BY entries.code" in s for s in statements)
+    assert re.search(r'id="unfinished-count">1<', page(client, PROGRESS))
 
 
 def test_a_chart_is_drawn_once_for_the_same_inputs():

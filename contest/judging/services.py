@@ -295,7 +295,7 @@ def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN,
     unfinished_count = bare + sum(count for sheets, done, count in kinds if done < sheets)
     per_entry = [sheets for sheets, _, _ in kinds] + ([0] if bare else [])
     unfinished = (unfinished_entries(contest, round_entry_ids(contest.current_round), shown)
-                  if unfinished_count else [])
+                  if unfinished_count and shown else [])
     return JudgingOverview(
         entries=counts.entries,
         sheets=sum(sheets * count for sheets, _, count in kinds),

@@ -265,7 +265,9 @@ def render_judges_page(contest: Contest, add_form: AddJudgeForm | None = None,
         assign_form = AssignJudgesForm(formdata=None, judges=[p.judge.id for p in loads],
                                        **({"per_entry": per_entry} if per_entry else {}))
     return render_template(
-        "judging/judges.html", contest=contest, loads=loads, overview=judging_overview(contest, counts=counts),
+        # The judges page lists no entry: only the overview's counts.
+        "judging/judges.html", contest=contest, loads=loads,
+        overview=judging_overview(contest, shown=0, counts=counts),
         add_form=add_form or AddJudgeForm(formdata=None), assign_form=assign_form,
     )
 
