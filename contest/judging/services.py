@@ -294,7 +294,7 @@ def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN,
     bare = counts.entries - sum(count for _, _, count in kinds)
     unfinished_count = bare + sum(count for sheets, done, count in kinds if done < sheets)
     per_entry = [sheets for sheets, _, _ in kinds] + ([0] if bare else [])
-    unfinished = (unfinished_entries(contest, round_entry_ids(contest.current_round), shown)
+    unfinished = (unfinished_entries(contest, round_entry_ids(contest.current_round), shown, bare > 0)
                   if unfinished_count and shown else [])
     return JudgingOverview(
         entries=counts.entries,
@@ -307,18 +307,19 @@ def judging_overview(contest: Contest, shown: int = UNFINISHED_SHOWN,
     )
 
 
-def unfinished_entries(contest: Contest, judged, shown: int) -> list[UnfinishedEntry]:
+def unfinished_entries(contest: Contest, judged, shown: int, bare: bool = True) -> list[UnfinishedEntry]:
     """The first ``shown`` entries of ``judged`` (a subquery of ids) in code order that have
-    no sheet in the current round or one not yet submitted, with who they wait for."""
+    no sheet in the current round or one not yet submitted, with who they wait for;
+    ``bare``: whether any has no sheet (if not, the round's sheets are not all read to
+    find those)."""
     round_id = contest.current_round.id
     sheets = select(Assignment.entry_id).where(Assignment.round_id == round_id)
     assigned = (select(func.count(Assignment.id))
                 .where(Assignment.round_id == round_id, Assignment.entry_id == Entry.id)
                 .correlate(Entry).scalar_subquery())
+    waiting = Entry.id.in_(sheets.where(Assignment.submitted_at.is_(None)))
     first = db.session.execute(
-        select(Entry, assigned).where(Entry.id.in_(judged),
-                                      Entry.id.in_(sheets.where(Assignment.submitted_at.is_(None)))
-                                      | Entry.id.not_in(sheets))
+        select(Entry, assigned).where(Entry.id.in_(judged), waiting | Entry.id.not_in(sheets) if bare else waiting)
         .order_by(Entry.code).limit(shown)).all()
     if not first:
         return []
