@@ -19,6 +19,7 @@ from contest.domain.calibration import Spread, Tally, tally_spread
 from contest.extensions import db
 from contest.judging.sheet_totals import UNIT
 from contest.models import Assignment, Round
+from contest.results.totals import plain_rows
 
 
 @dataclass
@@ -84,10 +85,10 @@ def _tallies(rows) -> dict[int, Tally]:
 
 
 def _rows(statement) -> list:
-    """The statement's rows as plain tuples through the session's connection (what the
-    session holds unsaved written first, as a query through it would)."""
+    """The statement's rows as plain tuples (``plain_rows``), what the session holds unsaved
+    written first, as a query through the session would."""
     db.session.flush()
-    return db.session.connection().execute(statement).all()
+    return plain_rows(statement)
 
 
 def count_sheets(round_: Round, tallies: bool = True) -> SheetCounts:

@@ -298,9 +298,9 @@ def _compute(contest: Contest, method: str | None) -> Ranking:
         [e for e, _ in entries if e not in ranked_keys], stopped,
         [(r.code, earlier.get(r.code, {})) for r in contest.rounds],
         *_tiered(result, by_mean, won[MEAN]), ties=result.boundary_ties, decided=result.decided_ties)
-    tiers = {t.code: t for t in contest.tiers}
-    rows = source.rows(lambda name, i: source.row(name, i, tier_getter(tiers)))
-    ties, decided = source.tie_groups(rows["ranked"], tier_getter(tiers))
+    tier_of = tier_getter({t.code: t for t in contest.tiers})
+    rows = source.rows(lambda name, i: source.row(name, i, tier_of))
+    ties, decided = source.tie_groups(rows["ranked"], tier_of)
     return Ranking(contest, round_, method, rows["ranked"], rows["incomplete"], ties, decided, dict(result.grown),
                    changes, threshold, rows["stopped"], prizes, Fraction(sheets.maximum, UNIT), source)
 
